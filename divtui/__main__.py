@@ -1,0 +1,199 @@
+"""The command line: `divtui` opens the explorer; `divtui report`, `presets`, `themes` print.
+
+Thin by design: it parses arguments, asks the core for a scenario, and hands it to the report
+renderer or to the app. Every user error exits with status 2 and one `divtui: error:` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from divtui import __version__
+from divtui.core.errors import DivtuiError
+from divtui.core.presets import PRESETS, preset
+from divtui.core.report import ReportFormat, render
+from divtui.core.scenario import Scenario
+from divtui.core.scenario_file import load_scenario
+from divtui.core.spec import scenario_from_specs
+from divtui.core.units import Unit
+
+EXIT_USAGE = 2
+
+EXAMPLES = """\
+examples:
+  divtui                                    open the explorer on the weather preset
+  divtui --preset support-mismatch          open a preset (see: divtui presets)
+  divtui weather.toml --unit bits           open a scenario file, measured in bits
+  divtui --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "forecast: rain=.2 snow=.3 sleet=.1 hail=.4"
+  divtui report --preset weather            print every measure as a table
+  divtui report --p "0.5,0.5" --q "0.8,0.2" --format json
+  divtui presets                            list the presets
+  divtui themes                             list the themes
+
+commands:
+  report    print the measures of a scenario (text, json, markdown or csv)
+  presets   list the built-in scenarios
+  themes    list the available colour themes
+"""
+
+SPEC_HELP = (
+    'SPEC is "label=weight" pairs ("rain=.14 snow=.37") or bare numbers ("0.14,0.37"), '
+    'separated by spaces and/or commas; a --q may start with "NAME:". Weights are normalised.'
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but every error is one `divtui: error:` line and status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(message)
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line and exit with the usage status."""
+    sys.stderr.write(f"divtui: error: {message}\n")
+    sys.exit(EXIT_USAGE)
+
+
+def _unit(text: str) -> Unit:
+    try:
+        return Unit.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a scenario file (.toml)")
+    parser.add_argument("--preset", metavar="NAME", help="a built-in scenario (divtui presets)")
+    parser.add_argument("--p", metavar="SPEC", help="the true distribution p, inline")
+    parser.add_argument(
+        "--q", metavar="SPEC", action="append", default=[], help="a model q (repeatable)"
+    )
+    parser.add_argument(
+        "--unit",
+        type=_unit,
+        metavar="UNIT",
+        help="nats (default for presets), bits or hartleys; overrides the file's unit",
+    )
+
+
+def scenario_from_args(args: argparse.Namespace, *, default_preset: str | None) -> Scenario:
+    """The scenario the options name: a FILE, a --preset, or --p with --q."""
+    sources = [
+        name
+        for name, given in (
+            ("FILE", args.file is not None),
+            ("--preset", args.preset is not None),
+            ("--p/--q", args.p is not None or bool(args.q)),
+        )
+        if given
+    ]
+    if len(sources) > 1:
+        raise DivtuiError(f"give one scenario source, not {' and '.join(sources)}")
+    if args.file is not None:
+        scenario = load_scenario(args.file)
+    elif args.preset is not None:
+        scenario = preset(args.preset)
+    elif args.p is not None or args.q:
+        if args.p is None:
+            raise DivtuiError("--q needs a --p to compare against")
+        scenario = scenario_from_specs(args.p, args.q)
+    elif default_preset is not None:
+        scenario = preset(default_preset)
+    else:
+        raise DivtuiError("no scenario: give a FILE, --preset NAME, or --p SPEC --q SPEC")
+    return scenario.with_unit(args.unit) if args.unit is not None else scenario
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _report(argv: Sequence[str]) -> int:
+    parser = _Parser(
+        prog="divtui report",
+        description="Print every measure of a scenario: entropy, cross-entropy, KL both ways, "
+        "Jensen–Shannon, total variation, Hellinger and perplexity, with per-outcome terms.",
+        epilog=SPEC_HELP,
+    )
+    _add_scenario_options(parser)
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in ReportFormat],
+        default=ReportFormat.TEXT.value,
+        help="text (default), json, markdown, or csv (one row per model)",
+    )
+    args = parser.parse_args(argv)
+    scenario = scenario_from_args(args, default_preset=None)
+    sys.stdout.write(render(scenario, ReportFormat(args.format)))
+    return 0
+
+
+def _presets(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="divtui presets", description="List the built-in scenarios.")
+    parser.parse_args(argv)
+    width = max(len(name) for name in PRESETS)
+    for name, entry in PRESETS.items():
+        sys.stdout.write(f"{name.ljust(width)}  {entry.description}\n")
+    return 0
+
+
+def _themes(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="divtui themes", description="List the available colour themes.")
+    parser.parse_args(argv)
+    from divtui.app.theme_files import discover_themes
+
+    found = discover_themes()
+    width = max((len(theme.name) for theme in found.themes), default=0)
+    for theme in found.themes:
+        sys.stdout.write(f"{theme.name.ljust(width)}  {theme.source}\n")
+    for warning in found.warnings:
+        sys.stderr.write(f"divtui: warning: {warning}\n")
+    return 0
+
+
+def _app(argv: Sequence[str]) -> int:
+    parser = _Parser(
+        prog="divtui",
+        usage="divtui [FILE | --preset NAME | --p SPEC --q SPEC ...] [--unit UNIT] [--theme NAME]"
+        "\n       divtui {report,presets,themes} ...",
+        description="Explore entropy, cross-entropy and KL divergence: edit p and q and watch "
+        "H(p,q) = H(p) + KL(p‖q) move.",
+        epilog=SPEC_HELP + "\n\n" + EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_scenario_options(parser)
+    parser.add_argument("--theme", metavar="NAME", help="a colour theme (divtui themes)")
+    parser.add_argument("--version", action="version", version=f"divtui {__version__}")
+    args = parser.parse_args(argv)
+    scenario = scenario_from_args(args, default_preset="weather")
+    from divtui.app.launch import run_app
+
+    return run_app(scenario, theme=args.theme, source=args.file)
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "report": _report,
+    "presets": _presets,
+    "themes": _themes,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = COMMANDS.get(arguments[0], _app) if arguments else _app
+    rest = arguments[1:] if arguments and arguments[0] in COMMANDS else arguments
+    try:
+        return command(rest)
+    except DivtuiError as error:
+        fail(str(error))
+    except BrokenPipeError:  # `divtui report | head`: the reader left; that is not an error
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Validating weights and labels at the boundary, and normalising weights to probabilities."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from divtui.core.errors import DivtuiError
+
+FloatArray = npt.NDArray[np.float64]
+
+SUM_TOLERANCE = 1e-12
+"""A column whose weights sum to within this of 1 is already a probability vector."""
+
+
+def frozen(values: npt.ArrayLike) -> FloatArray:
+    """A read-only float64 copy of `values`, so a scenario can never be changed in place."""
+    array = np.array(values, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+def parse_weight(text: str, where: str) -> float:
+    """Turn what a user typed into a non-negative finite weight, or say precisely why not."""
+    stripped = text.strip()
+    if not stripped:
+        raise DivtuiError(f"{where}: a value is needed")
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise DivtuiError(f"{where}: {stripped!r} is not a number") from None
+    return check_weight(value, where)
+
+
+def check_weight(value: object, where: str) -> float:
+    """Check one weight: a real number, finite, not negative."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise DivtuiError(f"{where}: {value!r} is not a number")
+    number = float(value)
+    if math.isnan(number):
+        raise DivtuiError(f"{where}: NaN is not a probability or weight")
+    if math.isinf(number):
+        raise DivtuiError(f"{where}: {'-' if number < 0 else ''}inf is not a finite weight")
+    if number < 0:
+        raise DivtuiError(f"{where}: {value!r} is negative; weights must be ≥ 0")
+    return number + 0.0  # -0.0 becomes 0.0
+
+
+def check_weights(values: object, where: str) -> FloatArray:
+    """Check a whole column of weights: a non-empty list of valid weights, not all zero."""
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
+        raise DivtuiError(f"{where}: expected a list of numbers, got {type(values).__name__}")
+    if len(values) == 0:
+        raise DivtuiError(f"{where}: the list is empty")
+    if isinstance(values, np.ndarray):
+        array = np.asarray(values, dtype=np.float64)
+        bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
+        if bad.size:
+            index = int(bad[0])
+            check_weight(float(array[index]), f"{where}[{index}]")
+    else:
+        array = np.array(
+            [check_weight(value, f"{where}[{index}]") for index, value in enumerate(values)],
+            dtype=np.float64,
+        )
+    if not np.any(array > 0):
+        raise DivtuiError(f"{where}: all weights are zero; at least one must be positive")
+    return frozen(array)
+
+
+def normalise(weights: FloatArray) -> FloatArray:
+    """Probabilities proportional to `weights` (left as they are when they already sum to 1)."""
+    total = float(np.sum(weights))
+    if abs(total - 1.0) <= SUM_TOLERANCE:
+        return weights if not weights.flags.writeable else frozen(weights)
+    return frozen(weights / total)
+
+
+def is_normalised(weights: FloatArray) -> bool:
+    """Whether the weights already sum to 1 (within `SUM_TOLERANCE`)."""
+    return abs(float(np.sum(weights)) - 1.0) <= SUM_TOLERANCE
+
+
+def check_label(label: object, where: str) -> str:
+    """Check one outcome label: a non-empty string (surrounding spaces are dropped)."""
+    if not isinstance(label, str):
+        raise DivtuiError(f"{where}: a label must be text, got {label!r}")
+    cleaned = label.strip()
+    if not cleaned:
+        raise DivtuiError(f"{where}: a label cannot be empty")
+    return cleaned
+
+
+def check_labels(labels: Iterable[object], where: str) -> tuple[str, ...]:
+    """Check a list of labels: each valid, none repeated."""
+    seen: dict[str, int] = {}
+    checked: list[str] = []
+    for index, label in enumerate(labels):
+        cleaned = check_label(label, f"{where}[{index}]")
+        if cleaned in seen:
+            raise DivtuiError(
+                f"{where}[{index}]: duplicate label {cleaned!r} (also at [{seen[cleaned]}])"
+            )
+        seen[cleaned] = index
+        checked.append(cleaned)
+    if not checked:
+        raise DivtuiError(f"{where}: there must be at least one outcome")
+    return tuple(checked)

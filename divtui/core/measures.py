@@ -1,0 +1,418 @@
+"""Information measures between two discrete distributions, in pure vectorised numpy.
+
+Every function takes probability vectors (non-negative, summing to 1, same length) and returns
+its value in the requested `Unit`. Conventions, applied explicitly:
+
+* ``0 · log 0 = 0`` and ``0 · log q = 0``: outcomes that `p` rules out contribute nothing.
+* ``H(p, q)`` and ``KL(p‖q)`` are ``+inf`` exactly when some ``p_i > 0`` has ``q_i = 0``.
+* KL is summed from its own terms in Bregman form, never as ``H(p, q) − H(p)``, so that it keeps
+  its digits when ``q ≈ p`` (where the difference of the two cross-entropies keeps none).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import ParamSpec, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from divtui.core.units import Unit
+
+FloatArray = npt.NDArray[np.float64]
+ArrayLike = npt.ArrayLike
+
+_CLOSE = 0.1
+"""Outcomes with |p − q| < _CLOSE · q take log(p/q) as log1p(r), r = (p − q)/q (exact)."""
+
+_SERIES = 1e-3
+"""Below this |r|, (1 + r)·log1p(r) − r is summed as its series to avoid cancellation."""
+
+# f(r)/r² = Σ_{k≥2} (−1)^k r^(k−2) / (k(k−1)), truncated at r^7: exact to ~1e-21 for |r| < 1e-3.
+_SERIES_COEFFS = tuple((-1.0) ** k / (k * (k - 1)) for k in range(9, 1, -1))
+
+
+def _as_vector(x: ArrayLike) -> FloatArray:
+    return np.asarray(x, dtype=np.float64)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _quiet(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `function` with numpy's divide and invalid warnings off.
+
+    log 0 = −inf and 0·(−inf) = NaN are expected inside and repaired explicitly; one errstate per
+    public call keeps small inputs fast.
+    """
+
+    @functools.wraps(function)
+    def quiet(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return function(*args, **kwargs)
+
+    return quiet
+
+
+def _log(x: FloatArray) -> FloatArray:
+    """Natural log with log 0 = −inf (called under `_quiet`)."""
+    return np.log(x)
+
+
+def _neg_sum_plogq(p: FloatArray, log_q: FloatArray) -> float:
+    """−Σ p_i log q_i with 0 · log q_i = 0 (the sum behind H(p) and H(p, q))."""
+    value = -float(np.dot(p, log_q))
+    if math.isnan(value):  # some p_i = 0 met log q_i = −inf: drop those 0·(−inf) terms
+        keep = p > 0
+        value = -float(np.dot(p[keep], log_q[keep]))
+    return value
+
+
+def _bregman_correction(r: FloatArray) -> FloatArray:
+    """f(r) = (1 + r)·log1p(r) − r ≥ 0, accurate for every r > −1 including r → 0."""
+    out = (1.0 + r) * np.log1p(r) - r
+    small = np.flatnonzero(np.abs(r) < _SERIES)
+    if small.size:
+        rs = r[small]
+        acc = np.full_like(rs, _SERIES_COEFFS[0])
+        for coeff in _SERIES_COEFFS[1:]:
+            acc *= rs
+            acc += coeff
+        out[small] = rs * rs * acc
+    return out
+
+
+def _kl_nats(
+    a: FloatArray,
+    b: FloatArray,
+    log_a: FloatArray,
+    log_b: FloatArray,
+    *,
+    reuse_logs: bool = False,
+    weight: FloatArray | float | None = None,
+) -> FloatArray:
+    """KL(a‖b) along the last axis, summed from its own terms a_i log(a_i / b_i).
+
+    A fast pass sums a·(log a − log b) and bounds its rounding error from above; when that bound
+    does not prove 1e-12 relative accuracy (q close to p, or a tiny KL), the divergence is summed
+    again in Bregman form, Σ [a log(a/b) − a + b] + Σ (a − b): every bracket is ≥ 0, and those of
+    outcomes near b are recomputed as b·f(r) with r = (a − b)/b, exact by Sterbenz, so no digit is
+    lost as b → a. Works on vectors and on stacks of vectors (one KL per row). With `reuse_logs`
+    the log buffers are overwritten instead of allocating more arrays of the input's size;
+    `weight`, when the caller knows it, is H(a) + H(a, b) = Σ a(|log a| + |log b|).
+    """
+    if weight is None:
+        weight = -(_rowdot(a, log_a) + _rowdot(a, log_b))
+    terms = np.subtract(log_a, log_b, out=log_a if reuse_logs else None)
+    terms *= a
+    fast: FloatArray = np.sum(terms, axis=-1)
+    # |Σ terms − exact| ≤ u·(10 + log2 n)·Σ a(|log a| + |log b|), with logs good to 4 ulp.
+    bound = _UNIT_ROUNDOFF * (10 + math.log2(max(a.shape[-1], 2))) * weight
+    # The comparison is False on NaN (a 0·log 0 to repair); +inf passes it and is handled below.
+    if np.all(bound <= _FAST_TOLERANCE * fast) and np.all(np.isfinite(fast)):
+        return fast
+    if np.any(np.isposinf(fast)) and not np.any(np.isnan(fast)):
+        return fast  # some a_i > 0 = b_i and no 0·(−inf) to repair: KL = +inf
+    return _kl_bregman(a, b, terms, spare=log_b if reuse_logs else None)
+
+
+def _rowdot(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Σ x_i y_i along the last axis (a BLAS dot for vectors)."""
+    if x.ndim == 1:
+        return np.asarray(np.dot(x, y))
+    rows: FloatArray = np.einsum("ij,ij->i", x, y)
+    return rows
+
+
+_UNIT_ROUNDOFF = 2.0**-53
+_FAST_TOLERANCE = 1e-12
+
+
+def _kl_bregman(
+    a: FloatArray, b: FloatArray, terms: FloatArray, spare: FloatArray | None
+) -> FloatArray:
+    """The careful KL: Σ [terms − (a − b)] + Σ (a − b), repairing close and absent outcomes."""
+    diff = np.subtract(a, b, out=spare)
+    bracket = terms
+    bracket -= diff
+    abs_r = np.abs(diff)
+    abs_r /= b
+    close = np.flatnonzero(abs_r < _CLOSE)
+    flat_bracket = bracket.reshape(-1)
+    if close.size:
+        flat_b = b.reshape(-1)[close]
+        flat_bracket[close] = flat_b * _bregman_correction(diff.reshape(-1)[close] / flat_b)
+    # a_i = 0 made 0·(−inf) = NaN; its bracket is b_i (0·log 0 = 0, then − 0 + b_i).
+    absent = np.flatnonzero(a.reshape(-1) == 0)
+    if absent.size:
+        flat_bracket[absent] = b.reshape(-1)[absent]
+    total: FloatArray = np.sum(bracket, axis=-1)
+    total += np.sum(diff, axis=-1)
+    return total
+
+
+def _kl_term_vector(
+    p: FloatArray, q: FloatArray, log_p: FloatArray, log_q: FloatArray
+) -> FloatArray:
+    """Signed per-outcome p_i log(p_i/q_i): 0 where p_i = 0, +inf where p_i > 0 = q_i."""
+    terms = p * (log_p - log_q)
+    terms[p == 0] = 0.0
+    diff = p - q
+    close = np.flatnonzero(np.abs(diff) < _CLOSE * q)
+    if close.size:
+        terms[close] = p[close] * np.log1p(diff[close] / q[close])
+    return terms
+
+
+# --- single measures -------------------------------------------------------------------------
+
+
+@_quiet
+def entropy(p: ArrayLike, unit: Unit = Unit.NATS) -> float:
+    """Shannon entropy H(p) = −Σ p_i log p_i."""
+    pv = _as_vector(p)
+    return unit.from_nats(_neg_sum_plogq(pv, _log(pv)))
+
+
+@_quiet
+def cross_entropy(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
+    """Cross-entropy H(p, q) = −Σ p_i log q_i; +inf when some p_i > 0 has q_i = 0."""
+    pv, qv = _as_vector(p), _as_vector(q)
+    return unit.from_nats(_neg_sum_plogq(pv, _log(qv)))
+
+
+@_quiet
+def kl_divergence(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
+    """Kullback–Leibler divergence KL(p‖q) = Σ p_i log(p_i / q_i) ≥ 0 (Gibbs' inequality)."""
+    pv, qv = _as_vector(p), _as_vector(q)
+    return unit.from_nats(float(_kl_nats(pv, qv, _log(pv), _log(qv))))
+
+
+@_quiet
+def js_divergence(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
+    """Jensen–Shannon divergence ½ KL(p‖m) + ½ KL(q‖m), m = ½(p + q); at most 1 bit."""
+    pv, qv = _as_vector(p), _as_vector(q)
+    return unit.from_nats(_js_nats(pv, qv, _log(pv), _log(qv)))
+
+
+def js_distance(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
+    """Jensen–Shannon distance: the square root of the JS divergence in `unit` (a metric)."""
+    return math.sqrt(js_divergence(p, q, unit))
+
+
+def total_variation(p: ArrayLike, q: ArrayLike) -> float:
+    """Total variation distance ½ Σ |p_i − q_i|, in [0, 1]; unitless."""
+    return 0.5 * float(np.sum(np.abs(_as_vector(p) - _as_vector(q))))
+
+
+def hellinger(p: ArrayLike, q: ArrayLike) -> float:
+    """Hellinger distance ‖√p − √q‖₂ / √2, in [0, 1]; unitless.
+
+    Computed from the differences of square roots, not as √(1 − Σ √(p_i q_i)), which cancels
+    catastrophically when q ≈ p.
+    """
+    d = np.sqrt(_as_vector(p)) - np.sqrt(_as_vector(q))
+    return math.sqrt(0.5 * float(np.dot(d, d)))
+
+
+def perplexity(p: ArrayLike, q: ArrayLike) -> float:
+    """Perplexity exp(H(p, q)) with H in nats: the same number whatever the unit."""
+    return _exp(cross_entropy(p, q, Unit.NATS))
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _js_nats(p: FloatArray, q: FloatArray, log_p: FloatArray, log_q: FloatArray) -> float:
+    m = 0.5 * (p + q)
+    log_m = _log(m)
+    both = _kl_nats(
+        np.stack((p, q)), np.stack((m, m)), np.stack((log_p, log_q)), np.stack((log_m, log_m))
+    )
+    return _clamp_js(0.5 * float(both[0] + both[1]))
+
+
+def _clamp_js(value: float) -> float:
+    """JS lies in [0, ln 2]; rounding may step a hair outside."""
+    return min(max(value, 0.0), _LN2)
+
+
+_LN2 = math.log(2.0)
+
+
+# --- the article's identity ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Decomposition:
+    """H(p, q) = H(p) + KL(p‖q): the three numbers of the identity, in one unit."""
+
+    entropy: float
+    cross_entropy: float
+    kl: float
+
+
+@_quiet
+def decompose(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> Decomposition:
+    """H(p), H(p, q) and KL(p‖q) together, sharing one log of p and one of q."""
+    pv, qv = _as_vector(p), _as_vector(q)
+    log_p, log_q = _log(pv), _log(qv)
+    h = _neg_sum_plogq(pv, log_p)
+    ce = _neg_sum_plogq(pv, log_q)
+    kl = float(_kl_nats(pv, qv, log_p, log_q, reuse_logs=True, weight=h + ce))
+    return Decomposition(
+        entropy=unit.from_nats(h), cross_entropy=unit.from_nats(ce), kl=unit.from_nats(kl)
+    )
+
+
+# --- per-outcome terms -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeTerms:
+    """Signed per-outcome contributions, in one unit; each vector sums to its measure."""
+
+    entropy: FloatArray
+    """−p_i log p_i (≥ 0): the outcome's share of H(p)."""
+    cross_entropy: FloatArray
+    """−p_i log q_i (≥ 0, +inf where p_i > 0 = q_i): its share of H(p, q)."""
+    kl: FloatArray
+    """p_i log(p_i / q_i): its share of KL(p‖q). Can be negative; the sum cannot."""
+
+
+@_quiet
+def outcome_terms(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> OutcomeTerms:
+    """The per-outcome terms of H(p), H(p, q) and KL(p‖q), in `unit`."""
+    pv, qv = _as_vector(p), _as_vector(q)
+    log_p, log_q = _log(pv), _log(qv)
+    scale = unit.per_nat
+    h = -pv * log_p
+    ce = -pv * log_q
+    absent = pv == 0
+    h[absent] = 0.0
+    ce[absent] = 0.0
+    kl = _kl_term_vector(pv, qv, log_p, log_q)
+    for vector in (h, ce, kl):
+        vector *= scale
+        vector.flags.writeable = False
+    return OutcomeTerms(entropy=h, cross_entropy=ce, kl=kl)
+
+
+# --- everything at once ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PairMeasures:
+    """Every measure between a true distribution p and a model q, in one unit."""
+
+    unit: Unit
+    entropy_p: float
+    """H(p)."""
+    entropy_q: float
+    """H(q)."""
+    cross_entropy: float
+    """H(p, q) = H(p) + KL(p‖q)."""
+    kl: float
+    """KL(p‖q)."""
+    reverse_cross_entropy: float
+    """H(q, p) = H(q) + KL(q‖p)."""
+    reverse_kl: float
+    """KL(q‖p)."""
+    js_divergence: float
+    """Jensen–Shannon divergence, in the unit (≤ ln 2 nats = 1 bit)."""
+    js_distance: float
+    """√(JS divergence in the unit)."""
+    total_variation: float
+    """½ Σ |p − q|, unitless."""
+    hellinger: float
+    """‖√p − √q‖₂ / √2, unitless."""
+    perplexity: float
+    """exp(H(p, q) in nats), the same in every unit."""
+    support_mismatch: tuple[int, ...]
+    """Indices i with p_i > 0 = q_i: the cause of an infinite H(p, q) and KL(p‖q)."""
+    reverse_support_mismatch: tuple[int, ...]
+    """Indices i with q_i > 0 = p_i: the cause of an infinite H(q, p) and KL(q‖p)."""
+
+    def in_unit(self, unit: Unit) -> PairMeasures:
+        """The same measures converted to `unit` (the unitless ones are unchanged)."""
+        if unit is self.unit:
+            return self
+        factor = unit.per_nat / self.unit.per_nat
+        js = self.js_divergence * factor
+        return replace(
+            self,
+            unit=unit,
+            entropy_p=self.entropy_p * factor,
+            entropy_q=self.entropy_q * factor,
+            cross_entropy=self.cross_entropy * factor,
+            kl=self.kl * factor,
+            reverse_cross_entropy=self.reverse_cross_entropy * factor,
+            reverse_kl=self.reverse_kl * factor,
+            js_divergence=js,
+            js_distance=math.sqrt(js),
+        )
+
+
+def _mismatch(a: FloatArray, b: FloatArray) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.flatnonzero((a > 0) & (b == 0)))
+
+
+@_quiet
+def compare(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> PairMeasures:
+    """Every measure between p and q in one pass.
+
+    The four KL divergences behind KL(p‖q), KL(q‖p) and JS (p‖m, q‖m) run as one stacked
+    computation over a 4×n array, so small vectors pay numpy's call overhead once, not four times.
+    """
+    pv, qv = _as_vector(p), _as_vector(q)
+    if pv.ndim != 1 or pv.shape != qv.shape:
+        raise ValueError(f"p and q must be vectors of one length, got {pv.shape} and {qv.shape}")
+    m = 0.5 * (pv + qv)
+    rows = np.stack((pv, qv, m))
+    logs = _log(rows)
+    log_p, log_q = logs[0], logs[1]
+    h_p = _neg_sum_plogq(pv, log_p)
+    h_q = _neg_sum_plogq(qv, log_q)
+    ce = _neg_sum_plogq(pv, log_q)
+    rce = _neg_sum_plogq(qv, log_p)
+    kls = _kl_nats(
+        rows.take(_KL_FROM, axis=0),
+        rows.take(_KL_TO, axis=0),
+        logs.take(_KL_FROM, axis=0),
+        logs.take(_KL_TO, axis=0),
+    )
+    kl, rkl = float(kls[0]), float(kls[1])
+    js = _clamp_js(0.5 * float(kls[2] + kls[3]))
+    diff = pv - qv
+    root_diff = np.sqrt(pv) - np.sqrt(qv)
+    scale = unit.per_nat
+    js_u = js * scale
+    return PairMeasures(
+        unit=unit,
+        entropy_p=h_p * scale,
+        entropy_q=h_q * scale,
+        cross_entropy=ce * scale,
+        kl=kl * scale,
+        reverse_cross_entropy=rce * scale,
+        reverse_kl=rkl * scale,
+        js_divergence=js_u,
+        js_distance=math.sqrt(js_u),
+        total_variation=0.5 * float(np.sum(np.abs(diff))),
+        hellinger=math.sqrt(0.5 * float(np.dot(root_diff, root_diff))),
+        perplexity=_exp(ce),
+        support_mismatch=_mismatch(pv, qv) if math.isinf(ce) else (),
+        reverse_support_mismatch=_mismatch(qv, pv) if math.isinf(rce) else (),
+    )
+
+
+# Rows of (p, q, m) compared by compare(): KL(p‖q), KL(q‖p), KL(p‖m), KL(q‖m).
+_KL_FROM = np.array([0, 1, 0, 1])
+_KL_TO = np.array([1, 0, 2, 2])

@@ -1,0 +1,243 @@
+"""Reports of a scenario's measures: one mapping, rendered as text, JSON, Markdown or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from enum import Enum
+from typing import Any
+
+from divtui.core.distribution import is_normalised
+from divtui.core.measures import PairMeasures
+from divtui.core.scenario import Scenario
+
+
+class ReportFormat(Enum):
+    """The formats `divtui report --format` writes."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+
+
+MEASURE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("entropy_q", "H(q)"),
+    ("cross_entropy", "H(p,q)"),
+    ("kl", "KL(p‖q)"),
+    ("reverse_cross_entropy", "H(q,p)"),
+    ("reverse_kl", "KL(q‖p)"),
+    ("js_divergence", "JS divergence"),
+    ("js_distance", "JS distance"),
+    ("total_variation", "total variation"),
+    ("hellinger", "Hellinger"),
+    ("perplexity", "perplexity"),
+)
+"""Each model's measures: the JSON/CSV key and the label a person reads."""
+
+UNITLESS = frozenset({"total_variation", "hellinger", "perplexity"})
+
+
+def _number(value: float) -> float | str:
+    """JSON has no infinity (RFC 8259): an infinite value is the string "inf"."""
+    return "inf" if math.isinf(value) else value
+
+
+def build_report(scenario: Scenario) -> dict[str, Any]:
+    """The report as plain data, in the scenario's unit; the JSON schema is exactly this."""
+    labels = list(scenario.labels)
+    models: list[dict[str, Any]] = []
+    for model, measures, terms in zip(
+        scenario.models, scenario.measures, scenario.terms, strict=True
+    ):
+        entry: dict[str, Any] = {"name": model.name, "q": [float(x) for x in model.q]}
+        entry["entropy_q"] = _number(measures.entropy_q)
+        for key, _ in MEASURE_FIELDS[1:]:
+            entry[key] = _number(getattr(measures, key))
+        entry["support_mismatch"] = [labels[i] for i in measures.support_mismatch]
+        entry["terms"] = [
+            {
+                "label": label,
+                "p": float(scenario.p[i]),
+                "q": float(model.q[i]),
+                "cross_entropy": _number(float(terms.cross_entropy[i])),
+                "entropy": float(terms.entropy[i]),
+                "kl": _number(float(terms.kl[i])),
+            }
+            for i, label in enumerate(labels)
+        ]
+        models.append(entry)
+    return {
+        "title": scenario.title,
+        "unit": scenario.unit.value,
+        "labels": labels,
+        "p": [float(x) for x in scenario.p],
+        "entropy_p": scenario.measures[0].entropy_p,
+        "models": models,
+    }
+
+
+def render(scenario: Scenario, format: ReportFormat) -> str:
+    """The report of `scenario` in `format`, ending with a newline."""
+    if format is ReportFormat.JSON:
+        return json.dumps(build_report(scenario), indent=2, allow_nan=False) + "\n"
+    if format is ReportFormat.CSV:
+        return _render_csv(scenario)
+    if format is ReportFormat.MARKDOWN:
+        return _render_markdown(scenario)
+    return _render_text(scenario)
+
+
+def format_value(value: float, digits: int = 6) -> str:
+    """A measure for people: fixed decimals, `∞` for infinity."""
+    if math.isinf(value):
+        return "∞"
+    if value != 0 and abs(value) < 10 ** -(digits - 1):
+        return f"{value:.{digits - 2}e}"
+    return f"{value:.{digits}f}"
+
+
+def identity_line(measures: PairMeasures, digits: int = 4) -> str:
+    """`H(p,q) = H(p) + KL(p‖q): 1.3863 = 1.1055 + 0.2808`, with live numbers."""
+    return (
+        "H(p,q) = H(p) + KL(p‖q): "
+        f"{format_value(measures.cross_entropy, digits)} = "
+        f"{format_value(measures.entropy_p, digits)} + {format_value(measures.kl, digits)}"
+    )
+
+
+def infinite_cause(scenario: Scenario, model_index: int) -> str:
+    """The cause of an infinite KL(p‖q) for one model, or "" when it is finite."""
+    measures = scenario.measures[model_index]
+    causes = [
+        f"q({scenario.labels[i]}) = 0 while p({scenario.labels[i]}) = {float(scenario.p[i]):.4g}"
+        for i in measures.support_mismatch
+    ]
+    return "; ".join(causes)
+
+
+def _normalisation_notes(scenario: Scenario) -> list[str]:
+    notes = []
+    for column in range(scenario.column_count):
+        if not is_normalised(scenario.weights(column)):
+            total = float(scenario.weights(column).sum())
+            notes.append(
+                f"note: {scenario.column_name(column)}'s weights summed to {total:.6g}; "
+                "normalised to probabilities"
+            )
+    return notes
+
+
+def _render_text(scenario: Scenario) -> str:
+    unit = scenario.unit.value
+    lines = [f"{scenario.title} ({unit})", ""]
+    notes = _normalisation_notes(scenario)
+    if notes:
+        lines += [*notes, ""]
+    names = [model.name for model in scenario.models]
+    label_width = max(len(label) for _, label in MEASURE_FIELDS)
+    widths = [max(12, len(name)) for name in names]
+    header = (
+        " " * label_width
+        + "  "
+        + "  ".join(name.rjust(width) for name, width in zip(names, widths, strict=True))
+    )
+    lines.append(header)
+    h_p = format_value(scenario.measures[0].entropy_p)
+    lines.append("H(p)".ljust(label_width) + "  " + "  ".join(h_p.rjust(width) for width in widths))
+    for key, label in MEASURE_FIELDS:
+        cells = [
+            format_value(getattr(measures, key)).rjust(width)
+            for measures, width in zip(scenario.measures, widths, strict=True)
+        ]
+        lines.append(label.ljust(label_width) + "  " + "  ".join(cells))
+    lines.append("")
+    for index, (model, measures) in enumerate(zip(scenario.models, scenario.measures, strict=True)):
+        lines.append(f"{model.name}: {identity_line(measures)}")
+        if math.isinf(measures.kl):
+            lines.append(f"{model.name}: KL(p‖q) = ∞ because {infinite_cause(scenario, index)}")
+    for model, terms in zip(scenario.models, scenario.terms, strict=True):
+        lines += ["", f"Per outcome, model {model.name} ({unit}):"]
+        table = [("outcome", "p", "q", "−p log q", "−p log p", "p log(p/q)")]
+        for i, label in enumerate(scenario.labels):
+            table.append(
+                (
+                    label,
+                    f"{float(scenario.p[i]):.6g}",
+                    f"{float(model.q[i]):.6g}",
+                    format_value(float(terms.cross_entropy[i])),
+                    format_value(float(terms.entropy[i])),
+                    format_value(float(terms.kl[i])),
+                )
+            )
+        column_widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
+        for row in table:
+            lines.append(
+                "  ".join(
+                    cell.ljust(w) if c == 0 else cell.rjust(w)
+                    for c, (cell, w) in enumerate(zip(row, column_widths, strict=True))
+                ).rstrip()
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _render_markdown(scenario: Scenario) -> str:
+    unit = scenario.unit.value
+    names = [model.name for model in scenario.models]
+    out = [f"# {scenario.title}", "", f"Unit: {unit}", ""]
+    notes = _normalisation_notes(scenario)
+    if notes:
+        out += [*notes, ""]
+    out.append("| measure | " + " | ".join(names) + " |")
+    out.append("|---|" + "---:|" * len(names))
+    h_p = format_value(scenario.measures[0].entropy_p)
+    out.append("| H(p) | " + " | ".join(h_p for _ in names) + " |")
+    for key, label in MEASURE_FIELDS:
+        out.append(
+            f"| {label} | "
+            + " | ".join(format_value(getattr(m, key)) for m in scenario.measures)
+            + " |"
+        )
+    out.append("")
+    for model, measures, terms in zip(
+        scenario.models, scenario.measures, scenario.terms, strict=True
+    ):
+        out += [f"## {model.name}", "", f"`{identity_line(measures)}`", ""]
+        out.append("| outcome | p | q | −p log q | −p log p | p log(p/q) |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for i, label in enumerate(scenario.labels):
+            out.append(
+                f"| {label} | {float(scenario.p[i]):.6g} | {float(model.q[i]):.6g} | "
+                f"{format_value(float(terms.cross_entropy[i]))} | "
+                f"{format_value(float(terms.entropy[i]))} | {format_value(float(terms.kl[i]))} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+CSV_COLUMNS = (
+    "model",
+    "unit",
+    "entropy_p",
+    *(key for key, _ in MEASURE_FIELDS),
+    "support_mismatch",
+)
+
+
+def _render_csv(scenario: Scenario) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for model, measures in zip(scenario.models, scenario.measures, strict=True):
+        writer.writerow(
+            [
+                model.name,
+                scenario.unit.value,
+                repr(measures.entropy_p),
+                *(repr(float(getattr(measures, key))) for key, _ in MEASURE_FIELDS),
+                " ".join(scenario.labels[i] for i in measures.support_mismatch),
+            ]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,156 @@
+"""Scenario files in TOML: read with tomllib, written with tomli-w by atomic replace.
+
+```toml
+title = "Weather"
+unit = "nats"
+labels = ["rain", "snow", "sleet", "hail"]
+p = [0.14, 0.37, 0.03, 0.46]
+
+[[models]]
+name = "uniform"
+q = [0.25, 0.25, 0.25, 0.25]
+```
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from divtui.core.errors import DivtuiError
+from divtui.core.scenario import Scenario
+from divtui.core.units import Unit
+
+TOP_KEYS = frozenset({"title", "unit", "labels", "p", "models"})
+MODEL_KEYS = frozenset({"name", "q"})
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Larger TOML files are refused before they are read."""
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario file; every error names the file and the key."""
+    file = Path(path)
+    data = _read_toml(file)
+    try:
+        return scenario_from_mapping(data)
+    except DivtuiError as error:
+        raise DivtuiError(f"{file}: {error}") from None
+
+
+def scenario_from_mapping(data: dict[str, Any]) -> Scenario:
+    """Validate a parsed TOML (or JSON) mapping into a scenario."""
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        raise DivtuiError(f"unknown key {unknown[0]!r} (expected: {', '.join(sorted(TOP_KEYS))})")
+    for key in ("labels", "p", "models"):
+        if key not in data:
+            raise DivtuiError(f"missing key {key!r}")
+    title = data.get("title", "Untitled")
+    if not isinstance(title, str):
+        raise DivtuiError(f"key 'title': expected text, got {type(title).__name__}")
+    unit_name = data.get("unit", "nats")
+    if not isinstance(unit_name, str):
+        raise DivtuiError(f"key 'unit': expected text, got {type(unit_name).__name__}")
+    try:
+        unit = Unit.parse(unit_name)
+    except ValueError as error:
+        raise DivtuiError(f"key 'unit': {error}") from None
+    labels = data["labels"]
+    if not isinstance(labels, list):
+        raise DivtuiError(f"key 'labels': expected a list of text, got {type(labels).__name__}")
+    models_data = data["models"]
+    if not isinstance(models_data, list) or not all(isinstance(m, dict) for m in models_data):
+        raise DivtuiError("key 'models': expected [[models]] tables with name and q")
+    models: list[tuple[str, object]] = []
+    for index, model in enumerate(models_data):
+        unknown = sorted(set(model) - MODEL_KEYS)
+        if unknown:
+            raise DivtuiError(f"key 'models[{index}].{unknown[0]}': unknown (expected: name, q)")
+        for key in ("name", "q"):
+            if key not in model:
+                raise DivtuiError(f"key 'models[{index}]': missing {key!r}")
+        models.append((model["name"], model["q"]))
+    return Scenario.build(labels, data["p"], models, unit=unit, title=title)
+
+
+def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
+    """The TOML document of a scenario: weights exactly as held, so load → save → load is exact."""
+    return {
+        "title": scenario.title,
+        "unit": scenario.unit.value,
+        "labels": list(scenario.labels),
+        "p": [float(w) for w in scenario.p_weights],
+        "models": [
+            {"name": model.name, "q": [float(w) for w in model.weights]}
+            for model in scenario.models
+        ],
+    }
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
+    """Write a scenario as TOML by atomic replace: a failed save leaves the old file intact."""
+    text = tomli_w.dumps(scenario_to_mapping(scenario))
+    write_atomic(Path(path), text.encode("utf-8"))
+
+
+def write_atomic(file: Path, data: bytes) -> None:
+    """Write to a temporary file beside `file`, fsync it, then rename it over `file`."""
+    directory = file.parent if str(file.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise DivtuiError(f"{file}: cannot write there ({error.strerror or error})") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, _mode_for(file))
+        os.replace(temporary, file)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise DivtuiError(f"{file}: could not save ({error.strerror or error})") from None
+
+
+def _mode_for(file: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual 0o666 less the umask."""
+    try:
+        return file.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        if file.is_dir():
+            raise DivtuiError(f"{file}: is a directory, not a scenario file")
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DivtuiError(f"{file}: {size} bytes is too large for a TOML scenario")
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise DivtuiError(f"{file}: no such file") from None
+    except PermissionError:
+        raise DivtuiError(f"{file}: permission denied") from None
+    except OSError as error:
+        raise DivtuiError(f"{file}: cannot read ({error.strerror or error})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DivtuiError(
+            f"{file}: not a text file (invalid UTF-8 at byte {error.start})"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DivtuiError(f"{file}: invalid TOML: {error}") from None
