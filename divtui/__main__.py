@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
@@ -37,6 +38,15 @@ commands:
   report    print the measures of a scenario (text, json, markdown or csv)
   presets   list the built-in scenarios
   themes    list the available colour themes
+"""
+
+REPORT_EXAMPLES = """\
+examples:
+  divtui report --preset weather            every measure of the article's example
+  divtui report weather.toml --unit bits    a scenario file, measured in bits
+  divtui report --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "uniform: 1 1 1 1"
+  divtui report --p "0.5,0.5" --q "0.8,0.2" --q "0.6,0.4" --format csv
+  divtui report --preset support-mismatch --format json
 """
 
 SPEC_HELP = (
@@ -114,9 +124,13 @@ def scenario_from_args(args: argparse.Namespace, *, default_preset: str | None) 
 def _report(argv: Sequence[str]) -> int:
     parser = _Parser(
         prog="divtui report",
-        description="Print every measure of a scenario: entropy, cross-entropy, KL both ways, "
-        "Jensen–Shannon, total variation, Hellinger and perplexity, with per-outcome terms.",
-        epilog=SPEC_HELP,
+        description=textwrap.fill(
+            "Print every measure of a scenario: entropy, cross-entropy, KL both ways, "
+            "Jensen–Shannon, total variation, Hellinger and perplexity, with per-outcome terms.",
+            79,
+        ),
+        epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + REPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_scenario_options(parser)
     parser.add_argument(

@@ -73,15 +73,24 @@ def check_weights(values: object, where: str) -> FloatArray:
 
 def normalise(weights: FloatArray) -> FloatArray:
     """Probabilities proportional to `weights` (left as they are when they already sum to 1)."""
-    total = float(np.sum(weights))
+    total = total_weight(weights)
     if abs(total - 1.0) <= SUM_TOLERANCE:
         return weights if not weights.flags.writeable else frozen(weights)
+    if math.isinf(total):  # finite weights near 1e308 overflow their sum: scale them down first
+        weights = weights / float(np.max(weights))
+        total = total_weight(weights)
     return frozen(weights / total)
+
+
+def total_weight(weights: FloatArray) -> float:
+    """Σ weights; +inf, without a warning, when finite weights overflow."""
+    with np.errstate(over="ignore"):
+        return float(np.sum(weights))
 
 
 def is_normalised(weights: FloatArray) -> bool:
     """Whether the weights already sum to 1 (within `SUM_TOLERANCE`)."""
-    return abs(float(np.sum(weights)) - 1.0) <= SUM_TOLERANCE
+    return abs(total_weight(weights) - 1.0) <= SUM_TOLERANCE
 
 
 def check_label(label: object, where: str) -> str:

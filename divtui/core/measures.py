@@ -65,10 +65,11 @@ def _log(x: FloatArray) -> FloatArray:
 
 def _neg_sum_plogq(p: FloatArray, log_q: FloatArray) -> float:
     """−Σ p_i log q_i with 0 · log q_i = 0 (the sum behind H(p) and H(p, q))."""
-    value = -float(np.dot(p, log_q))
+    # 0.0 − x, not −x: a certain outcome (log 1 = 0) must give +0.0, never a printed "-0.000000".
+    value = 0.0 - float(np.dot(p, log_q))
     if math.isnan(value):  # some p_i = 0 met log q_i = −inf: drop those 0·(−inf) terms
         keep = p > 0
-        value = -float(np.dot(p[keep], log_q[keep]))
+        value = 0.0 - float(np.dot(p[keep], log_q[keep]))
     return value
 
 
@@ -189,7 +190,7 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
 def kl_divergence(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
     """Kullback–Leibler divergence KL(p‖q) = Σ p_i log(p_i / q_i) ≥ 0 (Gibbs' inequality)."""
     pv, qv = _as_vector(p), _as_vector(q)
-    return unit.from_nats(float(_kl_nats(pv, qv, _log(pv), _log(qv))))
+    return unit.from_nats(_clamp_kl(float(_kl_nats(pv, qv, _log(pv), _log(qv)))))
 
 
 @_quiet
@@ -206,7 +207,7 @@ def js_distance(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
 
 def total_variation(p: ArrayLike, q: ArrayLike) -> float:
     """Total variation distance ½ Σ |p_i − q_i|, in [0, 1]; unitless."""
-    return 0.5 * float(np.sum(np.abs(_as_vector(p) - _as_vector(q))))
+    return _clamp_unit_interval(0.5 * float(np.sum(np.abs(_as_vector(p) - _as_vector(q)))))
 
 
 def hellinger(p: ArrayLike, q: ArrayLike) -> float:
@@ -216,7 +217,7 @@ def hellinger(p: ArrayLike, q: ArrayLike) -> float:
     catastrophically when q ≈ p.
     """
     d = np.sqrt(_as_vector(p)) - np.sqrt(_as_vector(q))
-    return math.sqrt(0.5 * float(np.dot(d, d)))
+    return _clamp_unit_interval(math.sqrt(0.5 * float(np.dot(d, d))))
 
 
 def perplexity(p: ArrayLike, q: ArrayLike) -> float:
@@ -248,6 +249,16 @@ def _clamp_js(value: float) -> float:
 _LN2 = math.log(2.0)
 
 
+def _clamp_kl(value: float) -> float:
+    """KL ≥ 0 (Gibbs); vectors that sum to 1 only up to rounding may give a hair below 0."""
+    return max(value, 0.0)
+
+
+def _clamp_unit_interval(value: float) -> float:
+    """TV and Hellinger lie in [0, 1]; disjoint supports may round a hair above 1."""
+    return min(value, 1.0)
+
+
 # --- the article's identity ------------------------------------------------------------------
 
 
@@ -267,7 +278,7 @@ def decompose(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> Decompositi
     log_p, log_q = _log(pv), _log(qv)
     h = _neg_sum_plogq(pv, log_p)
     ce = _neg_sum_plogq(pv, log_q)
-    kl = float(_kl_nats(pv, qv, log_p, log_q, reuse_logs=True, weight=h + ce))
+    kl = _clamp_kl(float(_kl_nats(pv, qv, log_p, log_q, reuse_logs=True, weight=h + ce)))
     return Decomposition(
         entropy=unit.from_nats(h), cross_entropy=unit.from_nats(ce), kl=unit.from_nats(kl)
     )
@@ -299,6 +310,8 @@ def outcome_terms(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> Outcome
     absent = pv == 0
     h[absent] = 0.0
     ce[absent] = 0.0
+    h += 0.0  # −(1 · log 1) is −0.0; + 0.0 makes it +0.0 and leaves every other value alone
+    ce += 0.0
     kl = _kl_term_vector(pv, qv, log_p, log_q)
     for vector in (h, ce, kl):
         vector *= scale
@@ -389,7 +402,7 @@ def compare(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> PairMeasures:
         logs.take(_KL_FROM, axis=0),
         logs.take(_KL_TO, axis=0),
     )
-    kl, rkl = float(kls[0]), float(kls[1])
+    kl, rkl = _clamp_kl(float(kls[0])), _clamp_kl(float(kls[1]))
     js = _clamp_js(0.5 * float(kls[2] + kls[3]))
     diff = pv - qv
     root_diff = np.sqrt(pv) - np.sqrt(qv)
@@ -405,8 +418,8 @@ def compare(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> PairMeasures:
         reverse_kl=rkl * scale,
         js_divergence=js_u,
         js_distance=math.sqrt(js_u),
-        total_variation=0.5 * float(np.sum(np.abs(diff))),
-        hellinger=math.sqrt(0.5 * float(np.dot(root_diff, root_diff))),
+        total_variation=_clamp_unit_interval(0.5 * float(np.sum(np.abs(diff)))),
+        hellinger=_clamp_unit_interval(math.sqrt(0.5 * float(np.dot(root_diff, root_diff)))),
         perplexity=_exp(ce),
         support_mismatch=_mismatch(pv, qv) if math.isinf(ce) else (),
         reverse_support_mismatch=_mismatch(qv, pv) if math.isinf(rce) else (),

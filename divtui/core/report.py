@@ -9,7 +9,7 @@ import math
 from enum import Enum
 from typing import Any
 
-from divtui.core.distribution import is_normalised
+from divtui.core.distribution import is_normalised, total_weight
 from divtui.core.measures import PairMeasures
 from divtui.core.scenario import Scenario
 
@@ -122,7 +122,7 @@ def _normalisation_notes(scenario: Scenario) -> list[str]:
     notes = []
     for column in range(scenario.column_count):
         if not is_normalised(scenario.weights(column)):
-            total = float(scenario.weights(column).sum())
+            total = total_weight(scenario.weights(column))
             notes.append(
                 f"note: {scenario.column_name(column)}'s weights summed to {total:.6g}; "
                 "normalised to probabilities"

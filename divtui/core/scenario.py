@@ -224,6 +224,9 @@ class Scenario:
         remainder = 1.0 - probability
         if rest > 0:
             others = others * (remainder / rest)
+        elif not len(others):
+            if probability != 1:
+                raise DivtuiError(f"{where}: the only outcome has probability 1, not {value!r}")
         else:
             others = np.full(len(others), remainder / len(others))
         return self._with_column(column, np.insert(others, row, probability))

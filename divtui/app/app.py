@@ -1,0 +1,96 @@
+"""The divtui Textual app: thin. It registers themes, pushes the main screen, and lists actions
+in the command palette; the main screen owns the scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from divtui.app.screens.main import MainScreen
+from divtui.app.theme_files import CHART_VARIABLES, DiscoveredThemes, discover_themes
+from divtui.core.scenario import Scenario
+
+DEFAULT_THEME = "divtui-dark"
+ANSI_THEME = "divtui-ansi"
+
+
+class DivtuiApp(App[None]):
+    """Explore entropy, cross-entropy and KL divergence."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "divtui"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+t", "change_theme", "Theme", tooltip="Choose a colour theme"),
+    ]
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        theme: str | None = None,
+        themes: DiscoveredThemes | None = None,
+    ) -> None:
+        super().__init__()
+        self._scenario = scenario
+        self._themes = themes if themes is not None else discover_themes()
+        for entry in self._themes.themes:
+            self.register_theme(entry.theme)
+        self._requested_theme = theme
+        self.theme = self._initial_theme(theme)
+
+    def _initial_theme(self, requested: str | None) -> str:
+        if requested is not None:
+            return requested
+        if DEFAULT_THEME in self.available_themes:
+            if self.console.color_system in ("standard", "windows") and (
+                ANSI_THEME in self.available_themes
+            ):
+                return ANSI_THEME
+            return DEFAULT_THEME
+        return "textual-dark"
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(CHART_VARIABLES)
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self._scenario)
+
+    def on_mount(self) -> None:
+        for warning in self._themes.warnings:
+            self.notify(warning, title="Theme not loaded", severity="warning", timeout=10)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for binding in screen.BINDINGS:
+                if isinstance(binding, Binding) and binding.tooltip:
+                    yield SystemCommand(
+                        binding.tooltip,
+                        f"{binding.description} ({binding.key_display or binding.key})",
+                        lambda action=binding.action: self.run_action(action, screen),
+                    )
+            yield SystemCommand(
+                "Edit the selected cell",
+                "Open the editor on the cell under the cursor (Enter)",
+                screen.table.grid.action_edit,
+            )
+
+
+def theme_names(themes: DiscoveredThemes) -> list[str]:
+    """Every theme `--theme` accepts: divtui's and the user's, then Textual's built-ins."""
+    from textual.theme import BUILTIN_THEMES
+
+    return [*themes.names(), *(name for name in BUILTIN_THEMES if name not in themes.names())]
+
+
+def stylesheet() -> Path:
+    """The app's stylesheet (for tests that want to read it)."""
+    return Path(__file__).with_name("app.tcss")

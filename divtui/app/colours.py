@@ -1,0 +1,34 @@
+"""Theme colours for the parts of the app that draw outside CSS: Rich tables and plotext."""
+
+from __future__ import annotations
+
+from rich.color import Color as RichColor
+from textual.app import App
+from textual.color import Color, ColorParseError
+
+from divtui.app.theme_files import CHART_VARIABLES
+
+PlotextColour = int | tuple[int, int, int]
+
+
+def theme_colour(app: App[object], variable: str) -> Color:
+    """The current theme's value of `variable` (one of divtui's chart colours)."""
+    value = app.theme_variables.get(variable) or CHART_VARIABLES.get(variable, "ansi_default")
+    try:
+        return Color.parse(value)
+    except ColorParseError:
+        return Color.parse(CHART_VARIABLES.get(variable, "ansi_white"))
+
+
+def rich_colour(app: App[object], variable: str) -> RichColor:
+    """The variable's colour for a Rich style."""
+    return theme_colour(app, variable).rich_color
+
+
+def plotext_colour(app: App[object], variable: str) -> PlotextColour:
+    """The variable's colour as plotext takes it: an ANSI index (0–15) when the theme uses the
+    terminal's own palette, so 16-colour terminals show it faithfully, else an RGB triple."""
+    colour = theme_colour(app, variable)
+    if colour.ansi is not None and colour.ansi >= 0:
+        return colour.ansi
+    return colour.rgb

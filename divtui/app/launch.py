@@ -1,0 +1,19 @@
+"""Start the app from the command line, checking what can be checked before any screen is drawn."""
+
+from __future__ import annotations
+
+from divtui.app.app import DivtuiApp, theme_names
+from divtui.app.theme_files import discover_themes
+from divtui.core.errors import DivtuiError
+from divtui.core.scenario import Scenario
+
+
+def run_app(scenario: Scenario, *, theme: str | None = None, source: str | None = None) -> int:
+    """Run the explorer on `scenario`; an unknown theme is an error before the screen opens."""
+    themes = discover_themes()
+    if theme is not None and theme not in theme_names(themes):
+        known = ", ".join(theme_names(themes))
+        raise DivtuiError(f"unknown theme {theme!r} (available: {known})")
+    app = DivtuiApp(scenario, theme=theme, themes=themes)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,77 @@
+"""The base of divtui's charts: a PlotextPlot that draws from one place, off the critical path.
+
+plotext takes 15–30 ms to build a chart. The table and metrics must repaint within a frame, so a
+data change only marks the chart stale and asks for a redraw after the next refresh; a burst of
+changes before then collapses into one redraw of the newest data. The built chart is cached and
+reused until the data, the size or the theme changes.
+"""
+
+from __future__ import annotations
+
+from textual.app import RenderResult
+from textual.reactive import reactive
+from textual_plotext import PlotextPlot
+
+from divtui.app.colours import PlotextColour, plotext_colour
+from divtui.core.scenario import Scenario
+
+
+class Chart(PlotextPlot, can_focus=True):
+    """A chart of a scenario; subclasses implement `draw`."""
+
+    DEFAULT_CSS = """
+    Chart { height: 1fr; min-height: 10; }
+    """
+
+    scenario: reactive[Scenario | None] = reactive(None, always_update=True, repaint=False)
+    """The scenario drawn; owned by the screen."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._stale = True
+        self._redraw_pending = False
+        self._cache_key: tuple[object, ...] | None = None
+        self._cached: RenderResult | None = None
+        self.draw_count = 0
+        """How many times plotext actually built this chart (for tests and benchmarks)."""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.replot())
+
+    def watch_scenario(self) -> None:
+        self.replot()
+
+    def replot(self) -> None:
+        """Mark the chart stale and redraw it once, after the screen's next refresh."""
+        self._stale = True
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        self.refresh()
+
+    def colour(self, variable: str) -> PlotextColour:
+        """A theme colour variable as plotext takes it."""
+        return plotext_colour(self.app, variable)
+
+    def render(self) -> RenderResult:
+        key = (self.size, self.app.theme)
+        if self._cached is not None and not self._stale and key == self._cache_key:
+            return self._cached
+        self.theme = "clear" if self.app.current_theme.ansi else "auto"
+        plt = self.plt
+        plt.clear_figure()
+        if self.scenario is not None and self.size.width > 4 and self.size.height > 4:
+            self.draw(self.scenario)
+        self._cached = super().render()
+        self._cache_key = key
+        self._stale = False
+        self.draw_count += 1
+        return self._cached
+
+    def draw(self, scenario: Scenario) -> None:
+        """Draw `scenario` with `self.plt`; called at most once per change, size or theme."""
+        raise NotImplementedError

@@ -1,0 +1,162 @@
+"""The editable distribution table: the outcome grid plus its cell editor.
+
+The table never changes the scenario. It posts `CellEdited` with what the user typed; the owner
+validates it, and either sends down a new scenario (`close_editor`) or the reason it refused
+(`show_error`), which appears beside the editor while the old value stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Label
+
+from divtui.app.widgets.outcome_grid import LABEL_COLUMN, OutcomeGrid
+from divtui.core.scenario import Scenario
+
+
+class CellInput(Input):
+    """The editor's input: Escape cancels the edit."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel edit", show=True),
+    ]
+
+    class Cancelled(Message):
+        """The user pressed Escape."""
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())
+
+
+class DistributionTable(Vertical):
+    """Outcomes by columns (p and each model), with an editor that opens on a cell."""
+
+    DEFAULT_CSS = """
+    DistributionTable {
+        height: auto;
+        OutcomeGrid { height: auto; max-height: 1fr; }
+        #editor { height: auto; display: none; padding: 0 1; }
+        #editor.-open { display: block; }
+        #editor-cell { width: auto; padding: 1 1 0 0; text-style: bold; }
+        #editor Input { width: 24; }
+        #editor-error { width: 1fr; padding: 1 0 0 1; color: $error; text-style: bold; }
+    }
+    """
+
+    scenario: reactive[Scenario | None] = reactive(None, always_update=True)
+    """The scenario shown; owned by the screen."""
+    weights_mode: reactive[bool] = reactive(False)
+    """Whether cells are weights (normalised on the fly) rather than probabilities."""
+
+    @dataclass
+    class CellEdited(Message):
+        """The user committed text to a cell; the owner decides whether it is valid."""
+
+        table: DistributionTable
+        """The table that was edited."""
+        row: int
+        """The outcome's index."""
+        column: int | None
+        """The scenario column (0 is p, k ≥ 1 the k-th model), or None for the label."""
+        text: str
+        """Exactly what the user typed."""
+
+        @property
+        def control(self) -> DistributionTable:
+            """The table that was edited."""
+            return self.table
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._editing: Coordinate | None = None
+
+    def compose(self) -> ComposeResult:
+        yield OutcomeGrid(id="grid").data_bind(
+            DistributionTable.scenario, DistributionTable.weights_mode
+        )
+        with Horizontal(id="editor"):
+            yield Label(id="editor-cell")
+            yield CellInput(id="editor-input", select_on_focus=True)
+            yield Label(id="editor-error")
+
+    @property
+    def grid(self) -> OutcomeGrid:
+        """The grid of outcomes."""
+        return self.query_one(OutcomeGrid)
+
+    @property
+    def is_editing(self) -> bool:
+        """Whether the cell editor is open."""
+        return self._editing is not None
+
+    @property
+    def scenario_column(self) -> int | None:
+        """The scenario column under the cursor (None on the label column)."""
+        column = self.grid.cursor_coordinate.column
+        return None if column == LABEL_COLUMN else column - 1
+
+    @property
+    def cursor_row(self) -> int:
+        """The outcome under the cursor."""
+        return self.grid.cursor_coordinate.row
+
+    @on(OutcomeGrid.EditRequested)
+    def _open_editor(self, event: OutcomeGrid.EditRequested) -> None:
+        event.stop()
+        self.open_editor(event.coordinate, event.initial)
+
+    def open_editor(self, coordinate: Coordinate, initial: str | None = None) -> None:
+        """Open the editor on a grid cell, pre-filled and selected, or with `initial` typed."""
+        scenario = self.scenario
+        if scenario is None:
+            return
+        self._editing = coordinate
+        if coordinate.column == LABEL_COLUMN:
+            name = f"label of {scenario.labels[coordinate.row]!r}"
+        else:
+            column = coordinate.column - 1
+            name = f"{scenario.column_name(column)}({scenario.labels[coordinate.row]})"
+        self.query_one("#editor-cell", Label).update(f"{name} =")
+        self.query_one("#editor-error", Label).update("")
+        editor = self.query_one(CellInput)
+        editor.select_on_focus = initial is None
+        editor.value = self.grid.cell_value_text(coordinate) if initial is None else initial
+        self.query_one("#editor").add_class("-open")
+        editor.focus()
+        if initial is not None:
+            editor.cursor_position = len(editor.value)
+
+    def close_editor(self) -> None:
+        """Close the editor and give the grid back the focus."""
+        self._editing = None
+        self.query_one("#editor").remove_class("-open")
+        self.query_one("#editor-error", Label).update("")
+        self.grid.focus()
+
+    def show_error(self, message: str) -> None:
+        """Say why the typed value was refused; the editor stays open with the text."""
+        self.query_one("#editor-error", Label).update(f"✗ {message}")
+        self.query_one(CellInput).focus()
+
+    @on(Input.Submitted, "#editor-input")
+    def _commit(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._editing is None:
+            return
+        coordinate = self._editing
+        column = None if coordinate.column == LABEL_COLUMN else coordinate.column - 1
+        self.post_message(self.CellEdited(self, coordinate.row, column, event.value))
+
+    @on(CellInput.Cancelled)
+    def _cancel(self, event: CellInput.Cancelled) -> None:
+        event.stop()
+        self.close_editor()

@@ -1,0 +1,145 @@
+"""The grid of outcomes: one row per outcome, columns label, p and one per model."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable
+
+from divtui.core.scenario import Scenario
+
+LABEL_COLUMN = 0
+"""The grid column of the outcome labels; grid column c ≥ 1 is scenario column c − 1."""
+
+_STARTS_EDIT = frozenset("0123456789.")
+
+
+def format_probability(value: float) -> str:
+    """A probability as the grid shows it."""
+    return f"{value:.4f}"
+
+
+def format_weight(value: float) -> str:
+    """A weight as typed: the shortest text that reads back as the same number."""
+    return repr(value) if value != int(value) or abs(value) >= 1e16 else str(int(value))
+
+
+class OutcomeGrid(DataTable[Text]):
+    """A DataTable of the scenario's outcomes; Enter, a digit or `.` asks to edit a cell."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "edit", "Edit", tooltip="Edit the selected cell"),
+    ]
+
+    scenario: reactive[Scenario | None] = reactive(None, always_update=True)
+    """The scenario shown; set by the owner, never changed here."""
+    weights_mode: reactive[bool] = reactive(False)
+    """Show raw weights beside the normalised probabilities."""
+
+    class EditRequested(Message):
+        """The user asked to edit a cell (Enter, a digit, `.`, or a double click)."""
+
+        def __init__(self, grid: OutcomeGrid, coordinate: Coordinate, initial: str | None) -> None:
+            super().__init__()
+            self.grid = grid
+            self.coordinate = coordinate
+            """Grid coordinate: row = outcome, column 0 = label, c ≥ 1 = scenario column c − 1."""
+            self.initial = initial
+            """The character that started the edit, or None to pre-fill the current value."""
+
+        @property
+        def control(self) -> OutcomeGrid:
+            """The grid that asked."""
+            return self.grid
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
+        self._shape: tuple[int, ...] = ()
+        self._first_build = True
+
+    def watch_scenario(self) -> None:
+        self._rebuild()
+
+    def watch_weights_mode(self) -> None:
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        scenario = self.scenario
+        if scenario is None:
+            return
+        cursor = self.cursor_coordinate
+        headers = ["outcome", *(scenario.column_name(c) for c in range(scenario.column_count))]
+        shape = (len(headers), *(hash(h) for h in headers), int(self.weights_mode))
+        if shape != self._shape:
+            self.clear(columns=True)
+            suffix = " (weight → p)" if self.weights_mode else ""
+            for index, header in enumerate(headers):
+                self.add_column(Text(header + (suffix if index else "")), key=f"c{index}")
+            self._shape = shape
+        else:
+            self.clear()
+        infinite = [set(m.support_mismatch) for m in scenario.measures]
+        for row, label in enumerate(scenario.labels):
+            marked = any(row in causes for causes in infinite)
+            cells = [Text(f"∞ {label}" if marked else label, style="bold" if marked else "")]
+            for column in range(scenario.column_count):
+                cells.append(self._cell(scenario, column, row, infinite))
+            self.add_row(*cells, key=f"r{row}")
+        if self._first_build and self.row_count:
+            self._first_build = False
+            self.move_cursor(row=0, column=1, animate=False)  # start on the first p cell
+        elif self.row_count:
+            self.move_cursor(
+                row=min(cursor.row, self.row_count - 1),
+                column=min(cursor.column, len(headers) - 1),
+                animate=False,
+            )
+
+    def _cell(self, scenario: Scenario, column: int, row: int, infinite: list[set[int]]) -> Text:
+        probability = float(scenario.probabilities(column)[row])
+        if self.weights_mode:
+            weight = float(scenario.weights(column)[row])
+            text = Text(f"{format_weight(weight)} → {format_probability(probability)}")
+        else:
+            text = Text(format_probability(probability))
+        if column >= 1 and row in infinite[column - 1]:
+            text.append(" ∞", style="bold reverse")
+        return text
+
+    def action_edit(self) -> None:
+        """Ask the owner to open the editor on the cursor's cell."""
+        if self.row_count:
+            self.post_message(self.EditRequested(self, self.cursor_coordinate, None))
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit or `.` on a number cell starts editing with that character."""
+        if (
+            event.character in _STARTS_EDIT
+            and self.row_count
+            and self.cursor_coordinate.column != LABEL_COLUMN
+        ):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.EditRequested(self, self.cursor_coordinate, event.character))
+
+    def on_click(self, event: events.Click) -> None:
+        """A double click edits the cell under the pointer."""
+        if event.chain == 2 and self.row_count:
+            self.post_message(self.EditRequested(self, self.cursor_coordinate, None))
+
+    def cell_value_text(self, coordinate: Coordinate) -> str:
+        """The exact text to pre-fill an editor with."""
+        scenario = self.scenario
+        assert scenario is not None
+        if coordinate.column == LABEL_COLUMN:
+            return scenario.labels[coordinate.row]
+        column = coordinate.column - 1
+        if self.weights_mode:
+            return format_weight(float(scenario.weights(column)[coordinate.row]))
+        return repr(float(scenario.probabilities(column)[coordinate.row]))
