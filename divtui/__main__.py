@@ -155,14 +155,21 @@ def _presets(argv: Sequence[str]) -> int:
 
 
 def _themes(argv: Sequence[str]) -> int:
-    parser = _Parser(prog="divtui themes", description="List the available colour themes.")
+    parser = _Parser(
+        prog="divtui themes",
+        description="List the colour themes --theme and ctrl+t accept: divtui's own (from "
+        "themes/), yours (from $XDG_CONFIG_HOME/divtui/themes/*.toml), then Textual's built-ins.",
+    )
     parser.parse_args(argv)
+    from divtui.app.app import theme_names
     from divtui.app.theme_files import discover_themes
 
     found = discover_themes()
-    width = max((len(theme.name) for theme in found.themes), default=0)
-    for theme in found.themes:
-        sys.stdout.write(f"{theme.name.ljust(width)}  {theme.source}\n")
+    sources = {entry.name: str(entry.source) for entry in found.themes}
+    names = theme_names(found)
+    width = max(len(name) for name in names)
+    for name in names:
+        sys.stdout.write(f"{name.ljust(width)}  {sources.get(name, '(built into Textual)')}\n")
     for warning in found.warnings:
         sys.stderr.write(f"divtui: warning: {warning}\n")
     return 0

@@ -30,6 +30,7 @@ class Chart(PlotextPlot, can_focus=True):
         super().__init__(id=id)
         self._stale = True
         self._redraw_pending = False
+        self._build_allowed = False
         self._cache_key: tuple[object, ...] | None = None
         self._cached: RenderResult | None = None
         self.draw_count = 0
@@ -45,12 +46,16 @@ class Chart(PlotextPlot, can_focus=True):
     def replot(self) -> None:
         """Mark the chart stale and redraw it once, after the screen's next refresh."""
         self._stale = True
+        self._schedule()
+
+    def _schedule(self) -> None:
         if not self._redraw_pending:
             self._redraw_pending = True
             self.call_after_refresh(self._redraw)
 
     def _redraw(self) -> None:
         self._redraw_pending = False
+        self._build_allowed = True
         self.refresh()
 
     def colour(self, variable: str) -> PlotextColour:
@@ -61,6 +66,12 @@ class Chart(PlotextPlot, can_focus=True):
         key = (self.size, self.app.theme)
         if self._cached is not None and not self._stale and key == self._cache_key:
             return self._cached
+        if not self._build_allowed:
+            # Never build in the frame that asked for it: show the last chart (or nothing yet)
+            # and build in the next one, after the table and metrics have painted.
+            self._schedule()
+            return self._cached if self._cached is not None else ""
+        self._build_allowed = False
         self.theme = "clear" if self.app.current_theme.ansi else "auto"
         plt = self.plt
         plt.clear_figure()

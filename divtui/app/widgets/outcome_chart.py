@@ -71,7 +71,7 @@ class OutcomeChart(Chart):
             ],
         }
         plt.multiple_bar(labels, drawn, **series_style)
-        positions = list(range(1, len(labels) + 1))
+        positions = [float(x) for x in range(1, len(labels) + 1)]
         plt.xticks(positions, labels)  # centre each label under its group of bars
         plt.xlim(0.4, len(labels) + 0.6)
         for position, value in enumerate(series[1], start=1):
