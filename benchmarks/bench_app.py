@@ -155,7 +155,8 @@ def main() -> None:
     print(row("key → first frame (10 outcomes, 2 models)", firsts, FRAME))
     print(row("key → output settles, charts included", settles, 0.120))
     print(
-        f"(start runs: {len(starts)}, key runs: {len(firsts)}; noisy shared machine: compare ratios)"
+        f"(start runs: {len(starts)}, key runs: {len(firsts)}; "
+        "noisy shared machine: compare ratios)"
     )
 
 
