@@ -1,0 +1,246 @@
+"""Everything around the scenario: themes, help, the command palette and quitting."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from rich.color import Color as RichColor
+from textual.binding import Binding
+from textual.color import Color
+from textual.widgets import Static
+
+from divtui.app.app import DivtuiApp
+from divtui.app.screens.help import HelpScreen
+from divtui.app.screens.main import MainScreen
+from divtui.app.screens.prompt import PromptScreen
+from divtui.app.theme_files import discover_themes, shipped_theme_dir
+from divtui.app.widgets.metrics_panel import MetricsPanel
+from divtui.core.presets import preset
+from divtui.core.units import Unit
+
+from .support import (
+    SIZE,
+    draw_counts,
+    editor,
+    header_text,
+    main_screen,
+    new_app,
+    shown_lines,
+    toasts,
+    type_text,
+)
+
+SHIPPED_THEMES = ["divtui-dark", "divtui-light", "divtui-ansi"]
+
+
+def shipped_variable(theme: str, variable: str) -> str:
+    """A colour variable as the shipped theme file spells it."""
+    path = shipped_theme_dir() / f"{theme}.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    value = data["variables"][variable]
+    assert isinstance(value, str)
+    return value
+
+
+def kl_label_colour(app: DivtuiApp) -> RichColor | None:
+    """The colour the metrics panel paints its `KL(p‖q)` row label with."""
+    panel = main_screen(app).query_one(MetricsPanel)
+    for y in range(panel.size.height):
+        for segment in panel.render_line(y):
+            if segment.text.strip().startswith("KL(p‖q)") and segment.style is not None:
+                return segment.style.color
+    raise AssertionError("no KL(p‖q) row in the metrics panel")
+
+
+def test_the_shipped_themes_are_discovered() -> None:
+    found = discover_themes()
+    assert found.names() == sorted(SHIPPED_THEMES)
+    assert found.warnings == []
+
+
+@pytest.mark.parametrize("theme", SHIPPED_THEMES)
+async def test_switching_theme_recolours_metrics_and_redraws_charts(theme: str) -> None:
+    start = "divtui-light" if theme == "divtui-dark" else "divtui-dark"
+    async with new_app(theme=start).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        assert isinstance(app, DivtuiApp)
+        await pilot.pause()
+        before = draw_counts(app)
+        app.theme = theme
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_theme.name == theme
+        expected = Color.parse(shipped_variable(theme, "divtui-kl")).rich_color
+        assert kl_label_colour(app) == expected
+        after = draw_counts(app)
+        assert all(a > b for a, b in zip(after, before, strict=True)), (before, after)
+
+
+async def test_the_theme_given_at_start_is_used() -> None:
+    async with new_app(theme="divtui-light").run_test(size=SIZE) as pilot:
+        assert pilot.app.theme == "divtui-light"
+        assert not pilot.app.current_theme.dark
+
+
+BROKEN_THEME = """\
+name = "mine"
+primary = "not-a-colour"
+"""
+
+GOOD_THEME = """\
+name = "my-good-theme"
+primary = "#884488"
+
+[variables]
+divtui-kl = "#00ff00"
+"""
+
+
+async def test_a_broken_user_theme_warns_and_the_app_still_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "xdg" / "divtui" / "themes"
+    folder.mkdir(parents=True)
+    (folder / "broken.toml").write_text(BROKEN_THEME, encoding="utf-8")
+    (folder / "good.toml").write_text(GOOD_THEME, encoding="utf-8")
+    (folder / "not-toml.toml").write_text("name = [", encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    themes = discover_themes()
+    app = DivtuiApp(preset("weather"), themes=themes)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.theme == "divtui-dark"
+        # A long path folds across lines: compare the texts without their whitespace.
+        shown = ["".join(text.split()) for text in toasts(app)]
+        assert len(shown) == 2, shown
+        broken, not_toml = sorted(shown)
+        assert broken.startswith("Themenotloaded")
+        assert f"{folder / 'broken.toml'}:key'primary':'not-a-colour'isnotacolour" in broken
+        assert f"{folder / 'not-toml.toml'}:invalidTOML" in not_toml
+        assert "my-good-theme" in app.available_themes
+        app.theme = "my-good-theme"
+        await pilot.pause()
+        assert kl_label_colour(app) == Color.parse("#00ff00").rich_color
+
+
+def help_keys(help_screen: HelpScreen) -> set[str]:
+    """The keys in the help table's first column, as shown, lower-cased one by one."""
+    keys: set[str] = set()
+    for static in help_screen.query(Static):
+        for line in shown_lines(static):
+            column = re.split(r"\s{2,}", line.strip())[0]
+            for key in re.split(r",\s*|\s*/\s*|\s+or\s+", column):
+                keys.add(key.strip().lower())
+    return keys
+
+
+def binding_keys(bindings: list[Binding]) -> set[str]:
+    """How each key of the bindings is written for people: its key_display or its name."""
+    shown = set()
+    for binding in bindings:
+        for key in binding.key.split(","):
+            shown.add((binding.key_display or key).strip().lower())
+    return shown
+
+
+async def test_help_lists_every_key_and_closes_with_escape() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = pilot.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        listed = help_keys(help_screen)
+        bindings = [
+            b for b in [*MainScreen.BINDINGS, *DivtuiApp.BINDINGS] if isinstance(b, Binding)
+        ]
+        assert len(bindings) == len(MainScreen.BINDINGS) + len(DivtuiApp.BINDINGS)
+        missing = binding_keys(bindings) - listed
+        assert missing == set(), f"keys bound but not in the help: {missing}"
+        assert {"enter", "escape", "ctrl+p", "tab"} <= listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+
+
+async def test_q_in_help_closes_help_without_quitting() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MainScreen)
+        assert pilot.app.return_code is None
+
+
+async def test_the_command_palette_offers_our_actions() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        titles = {command.title for command in pilot.app.get_system_commands(screen)}
+        assert {
+            "Cycle nats → bits → hartleys",
+            "Toggle probabilities ↔ weights",
+            "Normalise the current column",
+            "Add an outcome",
+            "Remove the selected outcome",
+            "Rename the selected outcome",
+            "Edit the selected cell",
+        } <= titles
+        for binding in MainScreen.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert binding.tooltip in titles or binding.action == "help"
+
+
+@pytest.mark.parametrize(
+    ("query", "check"),
+    [
+        pytest.param("add an out", "prompt", id="add"),
+        pytest.param("cycle nats", "bits", id="unit"),
+        pytest.param("edit the sel", "editor", id="edit"),
+    ],
+)
+async def test_a_command_run_from_the_palette_acts(query: str, check: str) -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, query)
+        await pilot.pause(0.3)  # the palette searches in a worker
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        if check == "prompt":
+            assert isinstance(pilot.app.screen, PromptScreen)
+        elif check == "bits":
+            assert pilot.app.screen is screen
+            assert screen.scenario.unit is Unit.BITS
+            assert header_text(pilot.app) == "Weather — bits · probabilities"
+        else:
+            assert pilot.app.screen is screen
+            assert screen.table.is_editing
+            assert editor(pilot.app).value == "0.14"
+
+
+async def test_q_quits() -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.return_code is None
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+        assert not app.is_running
+
+
+async def test_q_while_editing_is_typed_not_a_quit() -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "q")
+        await pilot.pause()
+        assert editor(app).value == "q"
+        assert app.return_code is None
+        assert app.is_running
