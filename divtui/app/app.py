@@ -65,7 +65,9 @@ class DivtuiApp(App[None]):
 
     def on_mount(self) -> None:
         for warning in self._themes.warnings:
-            self.notify(warning, title="Theme not loaded", severity="warning", timeout=10)
+            self.notify(
+                warning, title="Theme not loaded", severity="warning", timeout=10, markup=False
+            )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -201,6 +201,8 @@ class Scenario:
         self._check_row(row)
         where = f"{self.column_name(column)}({self.labels[row]})"
         weight = check_weight(value, where)
+        if weight == float(self.weights(column)[row]):
+            return self
         weights = np.array(self.weights(column))
         weights[row] = weight
         if not np.any(weights > 0):
@@ -219,6 +221,8 @@ class Scenario:
         if probability > 1:
             raise DivtuiError(f"{where}: {value!r} is more than 1; a probability lies in [0, 1]")
         current = self.probabilities(column)
+        if probability == float(current[row]):
+            return self  # committing the value shown must not nudge the others by rounding
         others = np.delete(current, row)
         rest = float(np.sum(others))
         remainder = 1.0 - probability
@@ -275,7 +279,9 @@ class Scenario:
         """One outcome renamed."""
         self._check_row(row)
         cleaned = check_label(label, f"label of outcome {row + 1}")
-        if cleaned != self.labels[row] and cleaned in self.labels:
+        if cleaned == self.labels[row]:
+            return self
+        if cleaned in self.labels:
             raise DivtuiError(f"there is already an outcome {cleaned!r}")
         labels = list(self.labels)
         labels[row] = cleaned

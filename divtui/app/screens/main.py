@@ -25,6 +25,11 @@ from divtui.core.errors import DivtuiError
 from divtui.core.presets import preset
 from divtui.core.scenario import P_COLUMN, Scenario
 
+_CHANGES = frozenset(
+    {"cycle_unit", "toggle_weights", "normalise", "add_outcome", "remove_outcome", "rename_outcome"}
+)
+"""Actions that change the scenario or the table's mode."""
+
 NARROW_WIDTH = 110
 """Below this many columns the panels stack and the body scrolls."""
 NARROW_HEIGHT = 34
@@ -103,14 +108,39 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-tiny")
+        was_tiny = self.has_class("-tiny")
+        tiny = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(tiny, "-tiny")
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
+        if tiny != was_tiny:
+            self.refresh_bindings()
+            if not tiny and self.focused is None:
+                self.call_after_refresh(self._focus_table)
+
+    def _focus_table(self) -> None:
+        if self.table.is_editing:
+            self.query_one("#editor-input").focus()
+        else:
+            self.table.grid.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Changes wait while the terminal is too small (hidden) or a cell is being edited
+        (shown disabled): the editor holds a row and column that must stay valid."""
+        if action in _CHANGES:
+            if self.has_class("-tiny"):
+                return False
+            if self.table.is_editing:
+                return None
+        return True
 
     # --- messages up --------------------------------------------------------------------------
 
     @on(DistributionTable.CellEdited)
     def _on_cell_edited(self, event: DistributionTable.CellEdited) -> None:
         scenario = self.scenario
+        if not 0 <= event.row < scenario.size:  # the outcome went away while it was edited
+            event.control.close_editor()
+            return
         try:
             if event.column is None:
                 next_scenario = scenario.with_label(event.row, event.text)
@@ -138,7 +168,7 @@ class MainScreen(Screen[None]):
     def action_cycle_unit(self) -> None:
         """Measure in the next unit."""
         self.scenario = self.scenario.with_unit(self.scenario.unit.next())
-        self.notify(f"Unit: {self.scenario.unit.value}", timeout=2)
+        self.notify(f"Unit: {self.scenario.unit.value}", timeout=2, markup=False)
 
     def action_toggle_weights(self) -> None:
         """Switch the table between probabilities and weights."""
@@ -151,7 +181,7 @@ class MainScreen(Screen[None]):
             self.notify("Move to a p or q column to normalise it.", severity="warning")
             return
         self.scenario = self.scenario.normalised(column)
-        self.notify(f"Normalised {self.scenario.column_name(column)}.", timeout=2)
+        self.notify(f"Normalised {self.scenario.column_name(column)}.", timeout=2, markup=False)
 
     def action_add_outcome(self) -> None:
         """Ask for a label and add an outcome with weight 0 everywhere."""
@@ -172,9 +202,9 @@ class MainScreen(Screen[None]):
         try:
             self.scenario = self.scenario.without_outcome(row)
         except DivtuiError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
-        self.notify(f"Removed {label!r}.", timeout=2)
+        self.notify(f"Removed {label!r}.", timeout=2, markup=False)
 
     def action_rename_outcome(self) -> None:
         """Ask for a new label for the outcome under the cursor."""

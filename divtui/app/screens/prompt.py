@@ -40,9 +40,9 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self._question, id="prompt-question")
+            yield Label(self._question, id="prompt-question", markup=False)
             yield Input(value=self._value, id="prompt-input", select_on_focus=True)
-            yield Label("", id="prompt-error")
+            yield Label("", id="prompt-error", markup=False)
             yield Label("Enter to confirm, Escape to cancel", id="prompt-hint")
 
     @on(Input.Submitted)

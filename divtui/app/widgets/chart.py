@@ -62,6 +62,16 @@ class Chart(PlotextPlot, can_focus=True):
         """A theme colour variable as plotext takes it."""
         return plotext_colour(self.app, variable)
 
+    def label(self, text: str, x: float, y: float, variable: str) -> None:
+        """Text on the chart in a theme colour, on the chart's own background (plotext would
+        put it on a white box)."""
+        background: PlotextColour | str = (
+            "default" if self.app.current_theme.ansi else plotext_colour(self.app, "surface")
+        )
+        self.plt.text(
+            text, x, y, color=self.colour(variable), background=background, alignment="center"
+        )
+
     def render(self) -> RenderResult:
         key = (self.size, self.app.theme)
         if self._cached is not None and not self._stale and key == self._cache_key:

@@ -45,12 +45,7 @@ class DecompositionChart(Chart):
         plt.horizontal_line(entropy, color=self.colour("divtui-entropy"))
         for position, value in enumerate(cross, start=1):
             label = "∞" if math.isinf(value) else f"{value:.3f}"
-            plt.text(
-                label,
-                position,
-                (value if math.isfinite(value) else cap) * 1.04 + cap * 0.02,
-                color=self.colour("divtui-cross-entropy"),
-                alignment="center",
-            )
+            height = (value if math.isfinite(value) else cap) * 1.04 + cap * 0.02
+            self.label(label, position, height, "divtui-cross-entropy")
         plt.ylim(0, cap * 1.15)
         plt.title(f"H(p,q) = H(p) + KL(p‖q)   [{scenario.unit.value}]")

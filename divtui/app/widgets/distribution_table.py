@@ -84,9 +84,9 @@ class DistributionTable(Vertical):
             DistributionTable.scenario, DistributionTable.weights_mode
         )
         with Horizontal(id="editor"):
-            yield Label(id="editor-cell")
+            yield Label(id="editor-cell", markup=False)
             yield CellInput(id="editor-input", select_on_focus=True)
-            yield Label(id="editor-error")
+            yield Label(id="editor-error", markup=False)
 
     @property
     def grid(self) -> OutcomeGrid:
@@ -132,6 +132,7 @@ class DistributionTable(Vertical):
         editor.value = self.grid.cell_value_text(coordinate) if initial is None else initial
         self.query_one("#editor").add_class("-open")
         editor.focus()
+        self.screen.refresh_bindings()
         if initial is not None:
             editor.cursor_position = len(editor.value)
 
@@ -141,6 +142,7 @@ class DistributionTable(Vertical):
         self.query_one("#editor").remove_class("-open")
         self.query_one("#editor-error", Label).update("")
         self.grid.focus()
+        self.screen.refresh_bindings()
 
     def show_error(self, message: str) -> None:
         """Say why the typed value was refused; the editor stays open with the text."""

@@ -76,9 +76,7 @@ class OutcomeChart(Chart):
         plt.xlim(0.4, len(labels) + 0.6)
         for position, value in enumerate(series[1], start=1):
             if math.isinf(value):
-                plt.text(
-                    "∞", position, cap * 1.06, color=self.colour("divtui-kl"), alignment="center"
-                )
+                self.label("∞", position, cap * 1.06, "divtui-kl")
         low = min(0.0, *(v for v in drawn[2]))
         plt.ylim(low * 1.15, cap * 1.2)
         name = scenario.models[index].name
