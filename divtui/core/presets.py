@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from divtui.core.errors import DivtuiError
-from divtui.core.scenario import Scenario
+from divtui.core.logits import softmax
+from divtui.core.scenario import ModelInput, Scenario
 from divtui.core.units import Unit
 
 
@@ -23,9 +24,7 @@ class Preset:
 
 
 def _softmax(logits: list[float]) -> list[float]:
-    z = np.array(logits, dtype=np.float64)
-    e = np.exp(z - z.max())
-    return [float(x) for x in e / e.sum()]
+    return [float(x) for x in softmax(np.array(logits, dtype=np.float64))]
 
 
 WEATHER_P = (0.14, 0.37, 0.03, 0.46)
@@ -62,6 +61,58 @@ def _support_mismatch() -> Scenario:
     )
 
 
+def _label_smoothing() -> Scenario:
+    return Scenario.build(
+        ("cat", "dog", "bird", "fish"),
+        (0.0, 1.0, 0.0, 0.0),
+        [ModelInput("classifier", logits=[1.0, 3.0, 0.2, -0.5])],
+        title="Label smoothing: a one-hot target smoothed by ε = 0.1",
+        label_smoothing=0.1,
+    )
+
+
+NEAR_MISS_NUDGE = (1e-4, -1e-4, 5e-5, -5e-5)
+
+
+def _near_miss() -> Scenario:
+    q = [p + d for p, d in zip(WEATHER_P, NEAR_MISS_NUDGE, strict=True)]
+    return Scenario.build(
+        WEATHER_LABELS, WEATHER_P, [("near", q)], title="Near miss: q within 1e-4 of p"
+    )
+
+
+DISTILLATION_TEMPERATURE = 4.0
+TEACHER_LOGITS = (6.0, 2.5, 1.0, -1.0, 0.5)
+
+
+def _distillation() -> Scenario:
+    labels = ("truck", "car", "bus", "bike", "van")
+    teacher = softmax(np.array(TEACHER_LOGITS), DISTILLATION_TEMPERATURE)
+    student = [4.0, 3.5, 0.0, 0.0, 1.0]
+    return Scenario.build(
+        labels,
+        [float(x) for x in teacher],
+        [
+            ModelInput("student T=4", logits=student, temperature=DISTILLATION_TEMPERATURE),
+            ModelInput("student T=1", logits=student, temperature=1.0),
+        ],
+        title="Distillation: teacher soft labels at T = 4 against a student's logits",
+    )
+
+
+def _mode_seeking() -> Scenario:
+    labels = ("a", "b", "c", "d", "e", "f", "g")
+    return Scenario.build(
+        labels,
+        (0.02, 0.45, 0.02, 0.02, 0.02, 0.45, 0.02),
+        [
+            ("one-peak", [0.02, 0.90, 0.02, 0.01, 0.01, 0.02, 0.02]),
+            ("between", [0.05, 0.15, 0.20, 0.20, 0.20, 0.15, 0.05]),
+        ],
+        title="Mode seeking: KL(p‖q) prefers 'between', KL(q‖p) prefers 'one-peak'",
+    )
+
+
 PRESETS: dict[str, Preset] = {
     preset.name: preset
     for preset in (
@@ -81,6 +132,28 @@ PRESETS: dict[str, Preset] = {
             "support-mismatch",
             "The model gives sleet probability 0 while p allows it: KL(p‖q) = ∞.",
             _support_mismatch,
+        ),
+        Preset(
+            "label-smoothing",
+            "A one-hot target smoothed by ε = 0.1 against a classifier's logits "
+            "(the loss of PyTorch's cross_entropy with label_smoothing=0.1).",
+            _label_smoothing,
+        ),
+        Preset(
+            "near-miss",
+            "q within 1e-4 of p: a tiny KL, computed exactly (H(p,q) − H(p) would lose it).",
+            _near_miss,
+        ),
+        Preset(
+            "distillation",
+            "Knowledge distillation: a teacher's soft labels at T = 4 against a student's "
+            "logits at T = 4 and at T = 1.",
+            _distillation,
+        ),
+        Preset(
+            "mode-seeking",
+            "A two-peaked p: KL(p‖q) prefers a wide q, KL(q‖p) a q on one peak.",
+            _mode_seeking,
         ),
     )
 }

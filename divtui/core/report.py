@@ -53,6 +53,9 @@ def build_report(scenario: Scenario) -> dict[str, Any]:
         scenario.models, scenario.measures, scenario.terms, strict=True
     ):
         entry: dict[str, Any] = {"name": model.name, "q": [float(x) for x in model.q]}
+        if model.logits is not None:
+            entry["logits"] = [float(z) for z in model.logits]
+            entry["temperature"] = model.temperature
         entry["entropy_q"] = _number(measures.entropy_q)
         for key, _ in MEASURE_FIELDS[1:]:
             entry[key] = _number(getattr(measures, key))
@@ -69,14 +72,19 @@ def build_report(scenario: Scenario) -> dict[str, Any]:
             for i, label in enumerate(labels)
         ]
         models.append(entry)
-    return {
+    report: dict[str, Any] = {
         "title": scenario.title,
         "unit": scenario.unit.value,
         "labels": labels,
-        "p": [float(x) for x in scenario.p],
-        "entropy_p": scenario.measures[0].entropy_p,
-        "models": models,
+        "p": [float(x) for x in scenario.p_target],
     }
+    if scenario.label_smoothing:
+        # The measures (and each term's "p") use the smoothed target p'.
+        report["label_smoothing"] = scenario.label_smoothing
+        report["p_smoothed"] = [float(x) for x in scenario.p]
+    report["entropy_p"] = scenario.measures[0].entropy_p
+    report["models"] = models
+    return report
 
 
 def render(scenario: Scenario, format: ReportFormat) -> str:
@@ -120,7 +128,21 @@ def infinite_cause(scenario: Scenario, model_index: int) -> str:
 
 def _normalisation_notes(scenario: Scenario) -> list[str]:
     notes = []
+    if scenario.label_smoothing:
+        notes.append(
+            f"note: label smoothing ε = {scenario.label_smoothing:g}: the measures use "
+            "p' = (1 − ε)·p + ε/K"
+        )
+    for model in scenario.models:
+        if model.logits is not None:
+            logits = ", ".join(f"{z:g}" for z in model.logits)
+            notes.append(
+                f"note: {model.name} is softmax(z / T) with T = {model.temperature:g}, "
+                f"z = [{logits}]"
+            )
     for column in range(scenario.column_count):
+        if column and scenario.models[column - 1].logits is not None:
+            continue
         if not is_normalised(scenario.weights(column)):
             total = total_weight(scenario.weights(column))
             notes.append(

@@ -6,6 +6,7 @@ column is addressed by number: 0 is p, k ≥ 1 is the k-th model.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -23,6 +24,14 @@ from divtui.core.distribution import (
     normalise,
 )
 from divtui.core.errors import DivtuiError
+from divtui.core.logits import (
+    check_logits,
+    check_smoothing,
+    check_temperature,
+    logits_from_probabilities,
+    smooth,
+    softmax,
+)
 from divtui.core.measures import OutcomeTerms, PairMeasures, compare, outcome_terms
 from divtui.core.units import Unit
 
@@ -33,26 +42,89 @@ MIN_OUTCOMES = 2
 """Removing outcomes stops here: a distribution over one outcome has nothing to compare."""
 
 
+MAX_MODELS = 8
+"""The most models divtui keeps side by side (they stay readable at 120x40)."""
+
+NEW_OUTCOME_LOGIT_GAP = 50.0
+"""A logits model gives a new outcome a logit this far (times T) below its smallest: softmax
+can never output an exact 0, so this is its nearest to "weight 0" (q ≈ e^-50 ≈ 2e-22)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
-    """A named model distribution q, kept as the weights the user gave."""
+    """A named model distribution q: weights the user gave, or logits z with q = softmax(z/T)."""
 
     name: str
     weights: FloatArray
+    """The weights as given; for a logits model, softmax(z / T) (derived, kept for reading)."""
+    logits: FloatArray | None = None
+    """The logits z when the model is given by them, else None."""
+    temperature: float = 1.0
+    """The softmax temperature T (used with logits)."""
+
+    @classmethod
+    def from_logits(cls, name: str, logits: FloatArray, temperature: float = 1.0) -> Model:
+        """A model given by logits; its weights are softmax(z / T)."""
+        z = frozen(logits)
+        return cls(name, frozen(softmax(z, temperature)), z, temperature)
+
+    @property
+    def is_logits(self) -> bool:
+        """Whether the model is given by logits."""
+        return self.logits is not None
 
     @cached_property
     def q(self) -> FloatArray:
-        """The model's probabilities: its weights normalised."""
+        """The model's probabilities: its weights normalised (softmax for logits)."""
         return normalise(self.weights)
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Model)
-            and self.name == other.name
-            and np.array_equal(self.weights, other.weights)
+    def renamed(self, name: str) -> Model:
+        """The same model under another name."""
+        return replace(self, name=name)
+
+    def as_logits(self) -> Model:
+        """The same q given by logits T·log q (zeros get a logit far below the rest)."""
+        if self.logits is not None:
+            return self
+        return Model.from_logits(
+            self.name, logits_from_probabilities(self.q, self.temperature), self.temperature
         )
 
+    def as_probabilities(self) -> Model:
+        """The same q given as probabilities softmax(z / T)."""
+        if self.logits is None:
+            return self
+        return Model(self.name, frozen(self.q), None, self.temperature)
+
+    def with_temperature(self, temperature: float) -> Model:
+        """The same logits at another temperature (a probability model keeps T for later)."""
+        value = check_temperature(temperature, f"{self.name} temperature")
+        if self.logits is None:
+            return replace(self, temperature=value)
+        return Model.from_logits(self.name, self.logits, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Model) or self.name != other.name:
+            return False
+        if (self.logits is None) != (other.logits is None):
+            return False
+        if self.logits is not None and other.logits is not None:
+            return self.temperature == other.temperature and np.array_equal(
+                self.logits, other.logits
+            )
+        return np.array_equal(self.weights, other.weights)
+
     __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInput:
+    """A model as read from a file: probabilities `q`, or `logits` with a `temperature`."""
+
+    name: object
+    q: object = None
+    logits: object = None
+    temperature: object = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +136,8 @@ class Scenario:
     models: tuple[Model, ...]
     unit: Unit = Unit.NATS
     title: str = "Untitled"
+    label_smoothing: float = 0.0
+    """ε: the measures use p' = (1 − ε)·p + ε/K instead of p."""
     _checked: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -71,11 +145,17 @@ class Scenario:
             checked = Scenario.build(
                 self.labels,
                 self.p_weights,
-                [(model.name, model.weights) for model in self.models],
+                [
+                    ModelInput(m.name, None, m.logits, m.temperature)
+                    if m.logits is not None
+                    else (m.name, m.weights)
+                    for m in self.models
+                ],
                 unit=self.unit,
                 title=self.title,
+                label_smoothing=self.label_smoothing,
             )
-            for name in ("labels", "p_weights", "models"):
+            for name in ("labels", "p_weights", "models", "label_smoothing"):
                 object.__setattr__(self, name, getattr(checked, name))
             object.__setattr__(self, "_checked", True)
 
@@ -84,10 +164,11 @@ class Scenario:
         cls,
         labels: Sequence[object],
         p: object,
-        models: Sequence[tuple[str, object]],
+        models: Sequence[tuple[str, object] | ModelInput],
         *,
         unit: Unit = Unit.NATS,
         title: str = "Untitled",
+        label_smoothing: object = 0.0,
     ) -> Scenario:
         """Validate everything and make a scenario; errors name the column and the index."""
         checked_labels = check_labels(labels, "labels")
@@ -99,26 +180,24 @@ class Scenario:
             )
         if not models:
             raise DivtuiError("models: at least one model q is needed")
+        if len(models) > MAX_MODELS:
+            raise DivtuiError(f"models: {len(models)} models; at most {MAX_MODELS} are supported")
         checked_models: list[Model] = []
         names: set[str] = set()
-        for index, (name, weights) in enumerate(models):
-            model_name = check_model_name(name, f"models[{index}].name")
+        for index, entry in enumerate(models):
+            given = entry if isinstance(entry, ModelInput) else ModelInput(entry[0], entry[1])
+            model_name = check_model_name(given.name, f"models[{index}].name")
             if model_name in names:
                 raise DivtuiError(f"models[{index}].name: duplicate model name {model_name!r}")
             names.add(model_name)
-            q = check_weights(weights, f"models[{index}].q")
-            if len(q) != len(checked_labels):
-                raise DivtuiError(
-                    f"models[{index}].q (model {model_name!r}): {len(q)} values for "
-                    f"{len(checked_labels)} labels; p and every q need one value per label"
-                )
-            checked_models.append(Model(model_name, q))
+            checked_models.append(_check_model(given, model_name, index, len(checked_labels)))
         return cls(
             labels=checked_labels,
             p_weights=p_weights,
             models=tuple(checked_models),
             unit=unit,
             title=title.strip() or "Untitled",
+            label_smoothing=check_smoothing(label_smoothing),
             _checked=True,
         )
 
@@ -132,14 +211,20 @@ class Scenario:
             and self.models == other.models
             and self.unit is other.unit
             and self.title == other.title
+            and self.label_smoothing == other.label_smoothing
         )
 
     __hash__ = None  # type: ignore[assignment]
 
     @cached_property
-    def p(self) -> FloatArray:
-        """The true distribution's probabilities."""
+    def p_target(self) -> FloatArray:
+        """The true distribution as given, normalised (what the table edits)."""
         return normalise(self.p_weights)
+
+    @cached_property
+    def p(self) -> FloatArray:
+        """The distribution the measures use: p_target, label-smoothed when ε > 0."""
+        return smooth(self.p_target, self.label_smoothing)
 
     @property
     def size(self) -> int:
@@ -160,8 +245,8 @@ class Scenario:
         return self.p_weights if column == P_COLUMN else self.models[column - 1].weights
 
     def probabilities(self, column: int) -> FloatArray:
-        """The normalised probabilities of a column."""
-        return self.p if column == P_COLUMN else self.models[column - 1].q
+        """The normalised probabilities of a column (p as given, before any smoothing)."""
+        return self.p_target if column == P_COLUMN else self.models[column - 1].q
 
     def is_normalised(self, column: int) -> bool:
         """Whether the column's weights already sum to 1."""
@@ -183,9 +268,18 @@ class Scenario:
         weights = frozen(weights)
         if column == P_COLUMN:
             return replace(self, p_weights=weights)
+        old = self.models[column - 1]
+        return self._with_model(column - 1, Model(old.name, weights, None, old.temperature))
+
+    def _with_model(self, index: int, model: Model) -> Scenario:
         models = list(self.models)
-        models[column - 1] = Model(models[column - 1].name, weights)
+        models[index] = model
         return replace(self, models=tuple(models))
+
+    def _check_model_index(self, index: int) -> Model:
+        if not 0 <= index < len(self.models):
+            raise DivtuiError(f"there is no model {index + 1}")
+        return self.models[index]
 
     def _check_column(self, column: int) -> None:
         if not 0 <= column < self.column_count:
@@ -245,7 +339,7 @@ class Scenario:
         cleaned = check_label(label, "new outcome")
         if cleaned in self.labels:
             raise DivtuiError(f"new outcome: there is already an outcome {cleaned!r}")
-        models = tuple(Model(m.name, frozen(np.append(m.weights, 0.0))) for m in self.models)
+        models = tuple(_with_new_outcome(m) for m in self.models)
         return replace(
             self,
             labels=(*self.labels, cleaned),
@@ -267,7 +361,7 @@ class Scenario:
                     f"cannot remove {self.labels[row]!r}: it holds all of "
                     f"{self.column_name(column)}'s weight"
                 )
-        models = tuple(Model(m.name, frozen(np.delete(m.weights, row))) for m in self.models)
+        models = tuple(_without_outcome(m, row) for m in self.models)
         return replace(
             self,
             labels=self.labels[:row] + self.labels[row + 1 :],
@@ -294,6 +388,118 @@ class Scenario:
     def with_title(self, title: str) -> Scenario:
         """The same scenario under another title."""
         return replace(self, title=title.strip() or "Untitled")
+
+    def with_label_smoothing(self, epsilon: float) -> Scenario:
+        """The measures use p' = (1 − ε)·p + ε/K."""
+        return replace(self, label_smoothing=check_smoothing(epsilon))
+
+    # --- models ----------------------------------------------------------------------------
+
+    def with_logit(self, index: int, row: int, value: float) -> Scenario:
+        """Set one logit of a logits model (any finite number)."""
+        model = self._check_model_index(index)
+        self._check_row(row)
+        where = f"{model.name} logit({self.labels[row]})"
+        if model.logits is None:
+            raise DivtuiError(f"{where}: {model.name} is given by probabilities, not logits")
+        if isinstance(value, bool) or not math.isfinite(value):
+            raise DivtuiError(f"{where}: {value!r} is not a finite logit")
+        if value == float(model.logits[row]):
+            return self
+        logits = np.array(model.logits)
+        logits[row] = value
+        return self._with_model(index, Model.from_logits(model.name, logits, model.temperature))
+
+    def with_temperature(self, index: int, temperature: float) -> Scenario:
+        """A model's softmax temperature T > 0."""
+        model = self._check_model_index(index)
+        return self._with_model(index, model.with_temperature(temperature))
+
+    def with_logits_entry(self, index: int, logits: bool) -> Scenario:
+        """Give a model by logits (T·log q) or by probabilities (softmax(z/T)); q is kept."""
+        model = self._check_model_index(index)
+        return self._with_model(index, model.as_logits() if logits else model.as_probabilities())
+
+    def with_model_copy(self, index: int, name: str | None = None) -> Scenario:
+        """A copy of a model added at the end, named `q2`, `q3`, … unless a name is given."""
+        model = self._check_model_index(index)
+        if len(self.models) >= MAX_MODELS:
+            raise DivtuiError(f"at most {MAX_MODELS} models can be compared side by side")
+        taken = {m.name for m in self.models}
+        if name is None:
+            number = 2
+            while f"q{number}" in taken:
+                number += 1
+            new_name = f"q{number}"
+        else:
+            new_name = check_model_name(name, "new model")
+            if new_name in taken:
+                raise DivtuiError(f"there is already a model {new_name!r}")
+        return replace(self, models=(*self.models, model.renamed(new_name)))
+
+    def without_model(self, index: int) -> Scenario:
+        """The scenario without one model (never the last)."""
+        model = self._check_model_index(index)
+        if len(self.models) == 1:
+            raise DivtuiError(f"cannot remove {model.name!r}: it is the only model")
+        return replace(self, models=self.models[:index] + self.models[index + 1 :])
+
+    def with_model_name(self, index: int, name: str) -> Scenario:
+        """One model renamed."""
+        model = self._check_model_index(index)
+        new_name = check_model_name(name, f"name of {model.name!r}")
+        if new_name == model.name:
+            return self
+        if new_name in {m.name for m in self.models}:
+            raise DivtuiError(f"there is already a model {new_name!r}")
+        return self._with_model(index, model.renamed(new_name))
+
+    @property
+    def best_model(self) -> int | None:
+        """The index of the model with the lowest H(p,q) (None when all are infinite or tied
+        with only one model)."""
+        values = [m.cross_entropy for m in self.measures]
+        finite = [v for v in values if math.isfinite(v)]
+        if len(self.models) < 2 or not finite:
+            return None
+        return values.index(min(finite))
+
+
+def _check_model(given: ModelInput, name: str, index: int, size: int) -> Model:
+    where = f"models[{index}]"
+    if given.q is not None and given.logits is not None:
+        raise DivtuiError(f"{where} ({name!r}): give q or logits, not both")
+    if given.logits is not None:
+        logits = check_logits(given.logits, f"{where}.logits")
+        temperature = check_temperature(given.temperature, f"{where}.temperature")
+        if len(logits) != size:
+            raise DivtuiError(
+                f"{where}.logits (model {name!r}): {len(logits)} values for {size} labels; "
+                "p and every q need one value per label"
+            )
+        return Model.from_logits(name, logits, temperature)
+    if given.q is None:
+        raise DivtuiError(f"{where} ({name!r}): missing 'q' (or 'logits')")
+    q = check_weights(given.q, f"{where}.q")
+    if len(q) != size:
+        raise DivtuiError(
+            f"{where}.q (model {name!r}): {len(q)} values for {size} labels; "
+            "p and every q need one value per label"
+        )
+    return Model(name, q, None, check_temperature(given.temperature, f"{where}.temperature"))
+
+
+def _with_new_outcome(model: Model) -> Model:
+    if model.logits is None:
+        return Model(model.name, frozen(np.append(model.weights, 0.0)), None, model.temperature)
+    low = float(np.min(model.logits)) - NEW_OUTCOME_LOGIT_GAP * model.temperature
+    return Model.from_logits(model.name, np.append(model.logits, low), model.temperature)
+
+
+def _without_outcome(model: Model, row: int) -> Model:
+    if model.logits is None:
+        return Model(model.name, frozen(np.delete(model.weights, row)), None, model.temperature)
+    return Model.from_logits(model.name, np.delete(model.logits, row), model.temperature)
 
 
 def check_model_name(name: object, where: str) -> str:

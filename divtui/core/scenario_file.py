@@ -24,11 +24,11 @@ from typing import Any
 import tomli_w
 
 from divtui.core.errors import DivtuiError
-from divtui.core.scenario import Scenario
+from divtui.core.scenario import ModelInput, Scenario
 from divtui.core.units import Unit
 
-TOP_KEYS = frozenset({"title", "unit", "labels", "p", "models"})
-MODEL_KEYS = frozenset({"name", "q"})
+TOP_KEYS = frozenset({"title", "unit", "labels", "p", "models", "label_smoothing"})
+MODEL_KEYS = frozenset({"name", "q", "logits", "temperature"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger TOML files are refused before they are read."""
 
@@ -67,30 +67,55 @@ def scenario_from_mapping(data: dict[str, Any]) -> Scenario:
     models_data = data["models"]
     if not isinstance(models_data, list) or not all(isinstance(m, dict) for m in models_data):
         raise DivtuiError("key 'models': expected [[models]] tables with name and q")
-    models: list[tuple[str, object]] = []
+    models: list[ModelInput] = []
     for index, model in enumerate(models_data):
         unknown = sorted(set(model) - MODEL_KEYS)
         if unknown:
-            raise DivtuiError(f"key 'models[{index}].{unknown[0]}': unknown (expected: name, q)")
-        for key in ("name", "q"):
-            if key not in model:
-                raise DivtuiError(f"key 'models[{index}]': missing {key!r}")
-        models.append((model["name"], model["q"]))
-    return Scenario.build(labels, data["p"], models, unit=unit, title=title)
+            raise DivtuiError(
+                f"key 'models[{index}].{unknown[0]}': unknown "
+                "(expected: name, and q or logits with an optional temperature)"
+            )
+        if "name" not in model:
+            raise DivtuiError(f"key 'models[{index}]': missing 'name'")
+        if "q" not in model and "logits" not in model:
+            raise DivtuiError(f"key 'models[{index}]': missing 'q' (or 'logits')")
+        models.append(
+            ModelInput(
+                model["name"], model.get("q"), model.get("logits"), model.get("temperature", 1.0)
+            )
+        )
+    return Scenario.build(
+        labels,
+        data["p"],
+        models,
+        unit=unit,
+        title=title,
+        label_smoothing=data.get("label_smoothing", 0.0),
+    )
 
 
 def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
     """The TOML document of a scenario: weights exactly as held, so load → save → load is exact."""
-    return {
+    document: dict[str, Any] = {
         "title": scenario.title,
         "unit": scenario.unit.value,
         "labels": list(scenario.labels),
         "p": [float(w) for w in scenario.p_weights],
-        "models": [
-            {"name": model.name, "q": [float(w) for w in model.weights]}
-            for model in scenario.models
-        ],
     }
+    if scenario.label_smoothing:
+        document["label_smoothing"] = scenario.label_smoothing
+    models: list[dict[str, Any]] = []
+    for model in scenario.models:
+        entry: dict[str, Any] = {"name": model.name}
+        if model.logits is not None:
+            entry["logits"] = [float(z) for z in model.logits]
+        else:
+            entry["q"] = [float(w) for w in model.weights]
+        if model.temperature != 1.0:
+            entry["temperature"] = model.temperature
+        models.append(entry)
+    document["models"] = models
+    return document
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:

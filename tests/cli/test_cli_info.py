@@ -13,11 +13,11 @@ from divtui.core.presets import PRESETS
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
-def test_presets_lists_all_four_with_their_descriptions(runner: str) -> None:
+def test_presets_lists_every_preset_with_its_description(runner: str) -> None:
     run = RUNNERS[runner](["presets"])
     assert run.status == 0 and run.stderr == ""
     lines = run.stdout.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == len(PRESETS) == 8
     for line, (name, entry) in zip(lines, PRESETS.items(), strict=True):
         assert line.split()[0] == name
         assert line.endswith(entry.description)
@@ -26,6 +26,10 @@ def test_presets_lists_all_four_with_their_descriptions(runner: str) -> None:
         "coin",
         "one-hot",
         "support-mismatch",
+        "label-smoothing",
+        "near-miss",
+        "distillation",
+        "mode-seeking",
     }
 
 

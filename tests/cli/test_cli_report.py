@@ -56,6 +56,24 @@ MODEL_KEYS = [
     "terms",
 ]
 TERM_KEYS = ["label", "p", "q", "cross_entropy", "entropy", "kl"]
+SMOOTHING_KEYS = ["label_smoothing", "p_smoothed"]
+"""Top-level keys, after p, only when the scenario has label smoothing."""
+LOGITS_KEYS = ["logits", "temperature"]
+"""Model keys, after q, only for a model given by logits."""
+
+
+def top_keys(report: dict[str, Any]) -> list[str]:
+    """The exact top-level keys a report must have."""
+    extra = SMOOTHING_KEYS if "label_smoothing" in report else []
+    return [*TOP_KEYS[:4], *extra, *TOP_KEYS[4:]]
+
+
+def model_keys(entry: dict[str, Any]) -> list[str]:
+    """The exact keys a model's entry must have."""
+    extra = LOGITS_KEYS if "logits" in entry else []
+    return [*MODEL_KEYS[:2], *extra, *MODEL_KEYS[2:]]
+
+
 MEASURES = MODEL_KEYS[2:12]
 
 BASES = {"nats": math.e, "bits": 2.0, "hartleys": 10.0}
@@ -84,10 +102,10 @@ def scenario_file(tmp_path: Path) -> Path:
 
 
 def assert_schema(report: Any) -> None:
-    assert list(report) == TOP_KEYS
+    assert list(report) == top_keys(report)
     assert isinstance(report["title"], str) and isinstance(report["entropy_p"], float)
     for model in report["models"]:
-        assert list(model) == MODEL_KEYS
+        assert list(model) == model_keys(model)
         for key in MEASURES:
             assert isinstance(model[key], float) or model[key] == "inf", key
         assert all(isinstance(label, str) for label in model["support_mismatch"])

@@ -11,8 +11,17 @@ from divtui.core.presets import PRESETS, preset
 from divtui.core.scenario import Scenario
 
 
-def test_the_four_presets_exist_with_descriptions() -> None:
-    assert list(PRESETS) == ["weather", "coin", "one-hot", "support-mismatch"]
+def test_the_presets_exist_with_descriptions() -> None:
+    assert list(PRESETS) == [
+        "weather",
+        "coin",
+        "one-hot",
+        "support-mismatch",
+        "label-smoothing",
+        "near-miss",
+        "distillation",
+        "mode-seeking",
+    ]
     for name, entry in PRESETS.items():
         assert entry.name == name
         assert len(entry.description) > 20 and "\n" not in entry.description
@@ -36,7 +45,8 @@ def test_an_unknown_preset_lists_the_available_ones() -> None:
     with pytest.raises(DivtuiError) as caught:
         preset("sunny")
     assert str(caught.value) == (
-        "unknown preset 'sunny' (available: weather, coin, one-hot, support-mismatch)"
+        "unknown preset 'sunny' (available: weather, coin, one-hot, support-mismatch, "
+        "label-smoothing, near-miss, distillation, mode-seeking)"
     )
 
 

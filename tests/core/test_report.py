@@ -42,6 +42,22 @@ MODEL_KEYS = [
     "terms",
 ]
 TERM_KEYS = ["label", "p", "q", "cross_entropy", "entropy", "kl"]
+SMOOTHING_KEYS = ["label_smoothing", "p_smoothed"]
+"""Top-level keys, after p, only when the scenario has label smoothing."""
+LOGITS_KEYS = ["logits", "temperature"]
+"""Model keys, after q, only for a model given by logits."""
+
+
+def top_keys(report: dict[str, Any]) -> list[str]:
+    """The exact top-level keys a report must have."""
+    extra = SMOOTHING_KEYS if "label_smoothing" in report else []
+    return [*TOP_KEYS[:4], *extra, *TOP_KEYS[4:]]
+
+
+def model_keys(entry: dict[str, Any]) -> list[str]:
+    """The exact keys a model's entry must have."""
+    extra = LOGITS_KEYS if "logits" in entry else []
+    return [*MODEL_KEYS[:2], *extra, *MODEL_KEYS[2:]]
 
 
 def strict_json(text: str) -> Any:
@@ -66,11 +82,13 @@ def test_the_report_has_exactly_the_schema(name: str) -> None:
     scenario = preset(name)
     report = strict_json(render(scenario, ReportFormat.JSON))
     assert report == build_report(scenario)
-    assert list(report) == TOP_KEYS
+    assert list(report) == top_keys(report)
+    assert ("label_smoothing" in report) == (scenario.label_smoothing > 0)
     assert report["labels"] == list(scenario.labels)
     assert report["entropy_p"] == scenario.measures[0].entropy_p
     for model, entry in zip(scenario.models, report["models"], strict=True):
-        assert list(entry) == MODEL_KEYS
+        assert list(entry) == model_keys(entry)
+        assert ("logits" in entry) == (model.logits is not None)
         assert entry["name"] == model.name
         assert len(entry["terms"]) == scenario.size
         for label, term in zip(scenario.labels, entry["terms"], strict=True):

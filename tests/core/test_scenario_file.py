@@ -125,7 +125,7 @@ def test_a_relative_path_saves_in_the_working_directory(
 BAD_DOCUMENTS = {
     "unknown top-level key": (
         GOOD.replace('unit = "bits"', 'unit = "bits"\ncolour = "red"'),
-        ["unknown key 'colour'", "expected: labels, models, p, title, unit"],
+        ["unknown key 'colour'", "expected: label_smoothing, labels, models, p, title, unit"],
     ),
     "unknown model key": (
         GOOD.replace('name = "uniform"', 'name = "uniform"\nweight = 2'),
