@@ -80,6 +80,16 @@ class DivtuiApp(App[None]):
                         lambda action=binding.action: self.run_action(action, screen),
                     )
             yield SystemCommand(
+                "Set the temperature of the selected model…",
+                "Type T exactly; q = softmax(z / T)",
+                lambda: self.run_action("set_temperature", screen),
+            )
+            yield SystemCommand(
+                "Set the label smoothing ε…",
+                "Type ε exactly; the measures use p' = (1 − ε)·p + ε/K",
+                lambda: self.run_action("set_smoothing", screen),
+            )
+            yield SystemCommand(
                 "Edit the selected cell",
                 "Open the editor on the cell under the cursor (Enter)",
                 screen.table.grid.action_edit,

@@ -23,6 +23,22 @@ def frozen(values: npt.ArrayLike) -> FloatArray:
     return array
 
 
+def parse_number(text: str, where: str) -> float:
+    """Turn what a user typed into a finite number (any sign), or say precisely why not."""
+    stripped = text.strip()
+    if not stripped:
+        raise DivtuiError(f"{where}: a value is needed")
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise DivtuiError(f"{where}: {stripped!r} is not a number") from None
+    if math.isnan(value):
+        raise DivtuiError(f"{where}: NaN is not a number here")
+    if math.isinf(value):
+        raise DivtuiError(f"{where}: {stripped!r} is not finite")
+    return value + 0.0
+
+
 def parse_weight(text: str, where: str) -> float:
     """Turn what a user typed into a non-negative finite weight, or say precisely why not."""
     stripped = text.strip()
@@ -33,6 +49,11 @@ def parse_weight(text: str, where: str) -> float:
     except ValueError:
         raise DivtuiError(f"{where}: {stripped!r} is not a number") from None
     return check_weight(value, where)
+
+
+def parse_logit(text: str, where: str) -> float:
+    """A logit as typed: any finite number."""
+    return parse_number(text, where)
 
 
 def check_weight(value: object, where: str) -> float:

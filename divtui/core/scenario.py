@@ -455,14 +455,16 @@ class Scenario:
         return self._with_model(index, model.renamed(new_name))
 
     @property
-    def best_model(self) -> int | None:
-        """The index of the model with the lowest H(p,q) (None when all are infinite or tied
-        with only one model)."""
+    def best_models(self) -> tuple[int, ...]:
+        """The models with the lowest finite H(p,q); empty when there is nothing to choose
+        (one model, every H(p,q) infinite, or all of them tied)."""
         values = [m.cross_entropy for m in self.measures]
         finite = [v for v in values if math.isfinite(v)]
-        if len(self.models) < 2 or not finite:
-            return None
-        return values.index(min(finite))
+        if len(values) < 2 or not finite:
+            return ()
+        lowest = min(finite)
+        best = tuple(i for i, v in enumerate(values) if math.isclose(v, lowest, rel_tol=1e-12))
+        return () if len(best) == len(values) else best
 
 
 def _check_model(given: ModelInput, name: str, index: int, size: int) -> Model:

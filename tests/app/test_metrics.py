@@ -89,7 +89,7 @@ async def test_unit_cycles_and_every_number_follows() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         nats = screen.scenario.measures[0]
-        assert screen.sub_title == "nats · probabilities"
+        assert screen.sub_title == "nats · probabilities · nothing to undo"
         for unit in (Unit.BITS, Unit.HARTLEYS, Unit.NATS):
             await pilot.press("u")
             await pilot.pause()
@@ -155,7 +155,12 @@ async def test_every_model_gets_a_column_and_an_identity() -> None:
         main_screen(pilot.app).scenario = scenario
         await pilot.pause()
         rows = metrics_rows(pilot.app)
-        assert rows == {"in nats": ["uniform", "no-sleet"], **expected_rows(scenario, Unit.NATS)}
+        # uniform has the lowest (finite) H(p,q): it is starred.
+        assert rows == {
+            "in nats": ["uniform", "★", "no-sleet"],
+            **expected_rows(scenario, Unit.NATS),
+        }
+        assert "★ lowest cross-entropy H(p,q)" in metrics_text(pilot.app)
         shown = metrics_text(pilot.app)
         assert "H(p,q) = H(p) + KL(p‖q): 1.3863 = 1.1055 + 0.2808" in shown
         assert "H(p,q) = H(p) + KL(p‖q): ∞ = 1.1055 + ∞" in shown

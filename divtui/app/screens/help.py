@@ -1,7 +1,9 @@
-"""The help screen: what divtui shows, and every key."""
+"""The help screen: what divtui shows, and every key — read from the bindings themselves, so a
+new action can never be missing from it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.table import Table
@@ -12,22 +14,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS: tuple[tuple[str, str], ...] = (
+NAVIGATION: tuple[tuple[str, str], ...] = (
     ("↑ ↓ ← →, mouse", "move between cells"),
-    ("Enter, double click", "edit the cell (pre-filled and selected: type to replace)"),
-    ("0–9 or .", "start editing the cell with that character"),
-    ("Enter / Escape", "in the editor: commit / cancel"),
-    ("w", "toggle probabilities ↔ weights (counts normalised on the fly)"),
-    ("n", "normalise the current column (weights become probabilities)"),
-    ("a", "add an outcome (weight 0 in every column)"),
-    ("x, Delete", "remove the selected outcome (never below two)"),
-    ("r", "rename the selected outcome"),
-    ("u", "cycle the unit: nats → bits → hartleys"),
-    ("ctrl+t", "choose a colour theme"),
+    ("enter, double click", "edit the cell (pre-filled and selected: type to replace)"),
+    ("0–9 or . or -", "start editing the cell with that character"),
+    ("enter / escape", "in the editor: commit / cancel"),
+    ("tab / shift+tab", "move between table, measures and charts"),
     ("ctrl+p", "command palette: every action by name"),
-    ("Tab / shift+Tab", "move between table, metrics and charts"),
-    ("?", "this help"),
-    ("q, ctrl+q", "quit"),
 )
 
 INTRO = (
@@ -37,13 +30,30 @@ INTRO = (
 )
 
 
+def key_text(binding: Binding) -> str:
+    """How the binding's keys are written in the help: its key_display, or each key's name."""
+    if binding.key_display:
+        return binding.key_display
+    names = {"question_mark": "?", "delete": "Delete"}
+    return ", ".join(names.get(key.strip(), key.strip()) for key in binding.key.split(","))
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each binding, described by its tooltip or description."""
+    rows = []
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            rows.append((key_text(binding), binding.tooltip or binding.description))
+    return rows
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key divtui answers to, with a line on what the app shows."""
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
     """
@@ -52,11 +62,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]
 
+    def __init__(self, bindings: Iterable[BindingType] = ()) -> None:
+        super().__init__()
+        self._rows = [*NAVIGATION, *binding_rows(bindings)]
+
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for key, what in KEYS:
+        for key, what in self._rows:
             table.add_row(key, what)
         with VerticalScroll():
             yield Static(Text("divtui help", style="bold"))

@@ -3,6 +3,7 @@ binds the new value down to the table, the metrics and the charts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -20,15 +21,43 @@ from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.distribution_table import DistributionTable
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
-from divtui.core.distribution import parse_weight
+from divtui.core.baseline import Baseline
+from divtui.core.distribution import parse_logit, parse_number, parse_weight
 from divtui.core.errors import DivtuiError
+from divtui.core.history import History
 from divtui.core.presets import preset
 from divtui.core.scenario import P_COLUMN, Scenario
 
 _CHANGES = frozenset(
-    {"cycle_unit", "toggle_weights", "normalise", "add_outcome", "remove_outcome", "rename_outcome"}
+    {
+        "cycle_unit",
+        "toggle_weights",
+        "normalise",
+        "add_outcome",
+        "remove_outcome",
+        "rename_outcome",
+        "add_model",
+        "remove_model",
+        "rename_model",
+        "toggle_logits",
+        "temperature",
+        "set_temperature",
+        "smoothing",
+        "set_smoothing",
+        "undo",
+        "redo",
+        "pin_baseline",
+        "clear_baseline",
+    }
 )
-"""Actions that change the scenario or the table's mode."""
+"""Actions that change the scenario, the table's mode or the baseline."""
+
+TEMPERATURE_STEP = 1.25
+"""`[` divides and `]` multiplies the temperature by this."""
+SMOOTHING_STEP = 0.05
+"""`{` and `}` change label smoothing by this."""
+MANY_MODELS = 3
+"""With more models than this, the table and the measures each take the full width."""
 
 NARROW_WIDTH = 110
 """Below this many columns the panels stack and the body scrolls."""
@@ -45,10 +74,58 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("u", "cycle_unit", "Unit", tooltip="Cycle nats → bits → hartleys"),
         Binding("w", "toggle_weights", "Weights", tooltip="Toggle probabilities ↔ weights"),
-        Binding("n", "normalise", "Normalise", tooltip="Normalise the current column"),
+        Binding("n", "normalise", "Normalise", show=False, tooltip="Normalise the current column"),
         Binding("a", "add_outcome", "Add", tooltip="Add an outcome"),
         Binding("x,delete", "remove_outcome", "Remove", tooltip="Remove the selected outcome"),
-        Binding("r", "rename_outcome", "Rename", tooltip="Rename the selected outcome"),
+        Binding("r", "rename_outcome", "Rename", show=False, tooltip="Rename the selected outcome"),
+        Binding("m", "add_model", "Model+", tooltip="Add a model (a copy of the selected one)"),
+        Binding("M", "remove_model", "Model−", show=False, tooltip="Remove the selected model"),
+        Binding(
+            "R", "rename_model", "Rename model", show=False, tooltip="Rename the selected model"
+        ),
+        Binding(
+            "l",
+            "toggle_logits",
+            "Logits",
+            show=False,
+            tooltip="Switch the selected model between probabilities and logits",
+        ),
+        Binding(
+            "left_square_bracket",
+            "temperature(False)",
+            "T÷1.25",
+            show=False,
+            key_display="[",
+            tooltip="Lower the selected model's temperature (÷ 1.25)",
+        ),
+        Binding(
+            "right_square_bracket",
+            "temperature(True)",
+            "T×1.25",
+            show=False,
+            key_display="]",
+            tooltip="Raise the selected model's temperature (× 1.25)",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "smoothing(False)",
+            "ε−0.05",
+            show=False,
+            key_display="{",
+            tooltip="Less label smoothing (ε − 0.05)",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "smoothing(True)",
+            "ε+0.05",
+            show=False,
+            key_display="}",
+            tooltip="More label smoothing (ε + 0.05)",
+        ),
+        Binding("b", "pin_baseline", "Baseline", tooltip="Pin the current measures as a baseline"),
+        Binding("B", "clear_baseline", "Clear baseline", show=False, tooltip="Clear the baseline"),
+        Binding("ctrl+z", "undo", "Undo", show=False, tooltip="Undo the last change"),
+        Binding("ctrl+y,ctrl+shift+z", "redo", "Redo", show=False, tooltip="Redo"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
@@ -56,10 +133,14 @@ class MainScreen(Screen[None]):
     """The one scenario; replaced, never mutated, on every change."""
     weights_mode: var[bool] = var(False)
     """Whether the table edits weights rather than probabilities."""
+    baseline: var[Baseline | None] = var(None)
+    """Measures pinned with `b`; every measure then shows its change against them."""
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.set_reactive(MainScreen.scenario, scenario)
+        self._history: History[Scenario] = History(scenario)
+        self._live_base: History[Scenario] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,7 +153,9 @@ class MainScreen(Screen[None]):
                     )
                 with Vertical(id="metrics-panel", classes="panel") as panel:
                     panel.border_title = "Measures"
-                    yield MetricsPanel(id="metrics").data_bind(MainScreen.scenario)
+                    yield MetricsPanel(id="metrics").data_bind(
+                        MainScreen.scenario, MainScreen.baseline
+                    )
             with Horizontal(id="charts"):
                 yield DecompositionChart(id="decomposition").data_bind(MainScreen.scenario)
                 yield OutcomeChart(id="outcomes").data_bind(MainScreen.scenario)
@@ -94,17 +177,55 @@ class MainScreen(Screen[None]):
 
     # --- state --------------------------------------------------------------------------------
 
-    def watch_scenario(self) -> None:
+    def watch_scenario(self, scenario: Scenario) -> None:
+        # Every new scenario is one undo step, except frames of a live run (training), which
+        # all replace a single step recorded on top of the history the run started from.
+        if self._live_base is not None:
+            self._history = self._live_base.record(scenario)
+        elif scenario is not self._history.present:
+            self._history = self._history.record(scenario)
+        self.set_class(len(scenario.models) > MANY_MODELS, "-many")
         self._update_titles()
 
     def watch_weights_mode(self) -> None:
         self._update_titles()
 
+    @property
+    def history(self) -> History[Scenario]:
+        """The undo history; its present is always `scenario`."""
+        return self._history
+
+    def begin_live_change(self) -> None:
+        """Start a run of changes (a training animation) that undo takes back as one step."""
+        self._live_base = self._history
+
+    def end_live_change(self) -> None:
+        """End a live run: its last scenario stays as the one undo step it made."""
+        self._live_base = None
+
     def _update_titles(self) -> None:
         scenario = self.scenario
         mode = "weights" if self.weights_mode else "probabilities"
+        parts = [scenario.unit.value, mode]
+        if scenario.label_smoothing:
+            parts.append(f"ε = {scenario.label_smoothing:g}")
+        if self.baseline is not None:
+            parts.append("baseline pinned")
+        if not self._history.can_undo:
+            parts.append("nothing to undo")
         self.title = scenario.title
-        self.sub_title = f"{scenario.unit.value} · {mode}"
+        self.sub_title = " · ".join(parts)
+
+    def watch_baseline(self) -> None:
+        self._update_titles()
+
+    @property
+    def selected_model(self) -> int:
+        """The model under the cursor, or the first model on the label and p columns."""
+        column = self.table.scenario_column
+        if column is None or column == P_COLUMN:
+            return 0
+        return min(column - 1, len(self.scenario.models) - 1)
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
@@ -144,6 +265,11 @@ class MainScreen(Screen[None]):
         try:
             if event.column is None:
                 next_scenario = scenario.with_label(event.row, event.text)
+            elif event.column > P_COLUMN and scenario.models[event.column - 1].is_logits:
+                where = f"{scenario.column_name(event.column)} logit({scenario.labels[event.row]})"
+                next_scenario = scenario.with_logit(
+                    event.column - 1, event.row, parse_logit(event.text, where)
+                )
             else:
                 where = f"{scenario.column_name(event.column)}({scenario.labels[event.row]})"
                 value = parse_weight(event.text, where)
@@ -225,4 +351,147 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen([*self.BINDINGS, *self.app.BINDINGS]))
+
+    # --- models -------------------------------------------------------------------------------
+
+    def _try(self, make: Callable[[], Scenario], done: str | None = None) -> bool:
+        """Apply a change, or say why it was refused; True when applied."""
+        try:
+            self.scenario = make()
+        except DivtuiError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        if done:
+            self.notify(done, timeout=2, markup=False)
+        return True
+
+    def action_add_model(self) -> None:
+        """Add a copy of the selected model, named q2, q3, …"""
+        index = self.selected_model
+        if self._try(lambda: self.scenario.with_model_copy(index)):
+            name = self.scenario.models[-1].name
+            self.notify(
+                f"Added {name}, a copy of {self.scenario.models[index].name}.",
+                timeout=2,
+                markup=False,
+            )
+            self.table.grid.move_cursor(column=self.scenario.column_count)
+
+    def action_remove_model(self) -> None:
+        """Remove the selected model (never the last)."""
+        index = self.selected_model
+        name = self.scenario.models[index].name
+        self._try(lambda: self.scenario.without_model(index), f"Removed model {name!r}.")
+
+    def action_rename_model(self) -> None:
+        """Ask for a new name for the selected model."""
+        index = self.selected_model
+        old = self.scenario.models[index].name
+
+        def rename(name: str | None) -> None:
+            if name is not None:
+                self.scenario = self.scenario.with_model_name(index, name)
+
+        self.app.push_screen(
+            PromptScreen(
+                f"New name for model {old!r}:",
+                value=old,
+                check=lambda text: self.scenario.with_model_name(index, text),
+            ),
+            rename,
+        )
+
+    def action_toggle_logits(self) -> None:
+        """Give the selected model by logits (T·log q) or by probabilities (softmax(z/T))."""
+        index = self.selected_model
+        model = self.scenario.models[index]
+        entry = "probabilities" if model.is_logits else "logits"
+        self._try(
+            lambda: self.scenario.with_logits_entry(index, not model.is_logits),
+            f"{model.name} is now given by {entry}.",
+        )
+
+    def action_temperature(self, up: bool) -> None:
+        """Multiply (`]`) or divide (`[`) the selected model's temperature by 1.25."""
+        index = self.selected_model
+        model = self.scenario.models[index]
+        factor = TEMPERATURE_STEP if up else 1 / TEMPERATURE_STEP
+        scenario = self.scenario
+        if not model.is_logits:  # a temperature acts on logits: take them from q first
+            scenario = scenario.with_logits_entry(index, True)
+        temperature = model.temperature * factor
+        self._try(
+            lambda: scenario.with_temperature(index, temperature),
+            f"{model.name}: T = {temperature:.4g}",
+        )
+
+    def action_set_temperature(self) -> None:
+        """Type the selected model's temperature exactly."""
+        index = self.selected_model
+        model = self.scenario.models[index]
+
+        def make(text: str) -> Scenario:
+            scenario = self.scenario
+            if not model.is_logits:
+                scenario = scenario.with_logits_entry(index, True)
+            return scenario.with_temperature(index, parse_number(text, f"{model.name} temperature"))
+
+        self._ask(
+            f"Temperature T of {model.name!r} (q = softmax(z / T)):", f"{model.temperature:g}", make
+        )
+
+    def action_smoothing(self, up: bool) -> None:
+        """Raise (`}`) or lower (`{`) label smoothing by 0.05, within [0, 1]."""
+        epsilon = self.scenario.label_smoothing + (SMOOTHING_STEP if up else -SMOOTHING_STEP)
+        epsilon = round(min(max(epsilon, 0.0), 1.0), 12)
+        self._try(
+            lambda: self.scenario.with_label_smoothing(epsilon),
+            f"Label smoothing ε = {epsilon:g}",
+        )
+
+    def action_set_smoothing(self) -> None:
+        """Type the label smoothing ε exactly."""
+        self._ask(
+            "Label smoothing ε in [0, 1] (p' = (1 − ε)·p + ε/K):",
+            f"{self.scenario.label_smoothing:g}",
+            lambda text: self.scenario.with_label_smoothing(parse_number(text, "label smoothing")),
+        )
+
+    def _ask(self, question: str, value: str, make: Callable[[str], Scenario]) -> None:
+        """Prompt for a value; the prompt stays open with the reason while `make` refuses it."""
+
+        def apply(text: str | None) -> None:
+            if text is not None:
+                self.scenario = make(text)
+
+        self.app.push_screen(PromptScreen(question, value=value, check=make), apply)
+
+    # --- baseline and history -----------------------------------------------------------------
+
+    def action_pin_baseline(self) -> None:
+        """Pin the current measures; every measure then shows its change against them."""
+        self.baseline = Baseline.pin(self.scenario)
+        self.notify("Baseline pinned: the measures now show Δ against it.", timeout=3)
+
+    def action_clear_baseline(self) -> None:
+        """Forget the baseline."""
+        if self.baseline is not None:
+            self.baseline = None
+            self.notify("Baseline cleared.", timeout=2)
+
+    def action_undo(self) -> None:
+        """Take back the last change to the scenario."""
+        if not self._history.can_undo:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self._history = self._history.undo()
+        self.scenario = self._history.present
+
+    def action_redo(self) -> None:
+        """Apply again the last change undone."""
+        if not self._history.can_redo:
+            self.notify("Nothing to redo.", timeout=2)
+            return
+        self._history = self._history.redo()
+        self.scenario = self._history.present

@@ -124,7 +124,11 @@ class DistributionTable(Vertical):
             name = f"label of {scenario.labels[coordinate.row]!r}"
         else:
             column = coordinate.column - 1
-            name = f"{scenario.column_name(column)}({scenario.labels[coordinate.row]})"
+            label = scenario.labels[coordinate.row]
+            if column > 0 and scenario.models[column - 1].is_logits:
+                name = f"{scenario.column_name(column)} logit z({label})"
+            else:
+                name = f"{scenario.column_name(column)}({label})"
         self.query_one("#editor-cell", Label).update(f"{name} =")
         self.query_one("#editor-error", Label).update("")
         editor = self.query_one(CellInput)

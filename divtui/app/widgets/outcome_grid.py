@@ -12,12 +12,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
-from divtui.core.scenario import Scenario
+from divtui.core.scenario import P_COLUMN, Scenario
 
 LABEL_COLUMN = 0
 """The grid column of the outcome labels; grid column c ≥ 1 is scenario column c − 1."""
 
-_STARTS_EDIT = frozenset("0123456789.")
+_STARTS_EDIT = frozenset("0123456789.-")
 
 
 def format_probability(value: float) -> str:
@@ -74,13 +74,12 @@ class OutcomeGrid(DataTable[Text]):
         if scenario is None:
             return
         cursor = self.cursor_coordinate
-        headers = ["outcome", *(scenario.column_name(c) for c in range(scenario.column_count))]
-        shape = (len(headers), *(hash(h) for h in headers), int(self.weights_mode))
+        headers = ["outcome", *(self._header(scenario, c) for c in range(scenario.column_count))]
+        shape = (len(headers), *(hash(h) for h in headers))
         if shape != self._shape:
             self.clear(columns=True)
-            suffix = " (weight → p)" if self.weights_mode else ""
             for index, header in enumerate(headers):
-                self.add_column(Text(header + (suffix if index else "")), key=f"c{index}")
+                self.add_column(Text(header), key=f"c{index}")
             self._shape = shape
         else:
             self.clear()
@@ -101,9 +100,20 @@ class OutcomeGrid(DataTable[Text]):
                 animate=False,
             )
 
+    def _header(self, scenario: Scenario, column: int) -> str:
+        name = scenario.column_name(column)
+        if column > P_COLUMN and (model := scenario.models[column - 1]).logits is not None:
+            return f"{name} (z → q, T={model.temperature:.3g})"
+        if column == P_COLUMN and scenario.label_smoothing:
+            return f"p (ε={scenario.label_smoothing:g} in use)"
+        return f"{name} (weight → p)" if self.weights_mode else name
+
     def _cell(self, scenario: Scenario, column: int, row: int, infinite: list[set[int]]) -> Text:
         probability = float(scenario.probabilities(column)[row])
-        if self.weights_mode:
+        logits = scenario.models[column - 1].logits if column > P_COLUMN else None
+        if logits is not None:
+            text = Text(f"{float(logits[row]):.3f} → {format_probability(probability)}")
+        elif self.weights_mode:
             weight = float(scenario.weights(column)[row])
             text = Text(f"{format_weight(weight)} → {format_probability(probability)}")
         else:
@@ -140,6 +150,8 @@ class OutcomeGrid(DataTable[Text]):
         if coordinate.column == LABEL_COLUMN:
             return scenario.labels[coordinate.row]
         column = coordinate.column - 1
+        if column > P_COLUMN and (logits := scenario.models[column - 1].logits) is not None:
+            return repr(float(logits[coordinate.row]))
         if self.weights_mode:
             return format_weight(float(scenario.weights(column)[coordinate.row]))
         return repr(float(scenario.probabilities(column)[coordinate.row]))
