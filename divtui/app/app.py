@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from divtui.app.screens.confirm import ConfirmScreen
 from divtui.app.screens.main import MainScreen
 from divtui.app.theme_files import CHART_VARIABLES, DiscoveredThemes, discover_themes
 from divtui.core.scenario import Scenario
@@ -37,9 +38,11 @@ class DivtuiApp(App[None]):
         *,
         theme: str | None = None,
         themes: DiscoveredThemes | None = None,
+        path: Path | None = None,
     ) -> None:
         super().__init__()
         self._scenario = scenario
+        self._path = path
         self._themes = themes if themes is not None else discover_themes()
         for entry in self._themes.themes:
             self.register_theme(entry.theme)
@@ -61,13 +64,30 @@ class DivtuiApp(App[None]):
         return dict(CHART_VARIABLES)
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self._scenario)
+        return MainScreen(self._scenario, self._path)
 
     def on_mount(self) -> None:
         for warning in self._themes.warnings:
             self.notify(
                 warning, title="Theme not loaded", severity="warning", timeout=10, markup=False
             )
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when the scenario has unsaved changes."""
+        main = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(self.screen, ConfirmScreen):
+            return  # already asking
+        if isinstance(main, MainScreen) and main.has_unsaved_changes:
+
+            def answer(quit_anyway: bool | None) -> None:
+                if quit_anyway:
+                    self.exit()
+
+            await self.push_screen(
+                ConfirmScreen("The scenario has unsaved changes. Quit without saving?"), answer
+            )
+            return
+        self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from divtui.app.app import DivtuiApp, theme_names
 from divtui.app.theme_files import discover_themes
 from divtui.core.errors import DivtuiError
@@ -14,6 +16,8 @@ def run_app(scenario: Scenario, *, theme: str | None = None, source: str | None 
     if theme is not None and theme not in theme_names(themes):
         known = ", ".join(theme_names(themes))
         raise DivtuiError(f"unknown theme {theme!r} (available: {known})")
-    app = DivtuiApp(scenario, theme=theme, themes=themes)
+    app = DivtuiApp(
+        scenario, theme=theme, themes=themes, path=Path(source) if source is not None else None
+    )
     app.run()
     return app.return_code or 0

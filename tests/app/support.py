@@ -92,8 +92,8 @@ def editor_error(app: App[Any]) -> str:
 
 
 def charts(app: App[Any]) -> list[Chart]:
-    """The decomposition and per-outcome charts."""
-    return list(main_screen(app).query(Chart))
+    """The charts on screen: decomposition and per-outcome (or training, while a run shows)."""
+    return [chart for chart in main_screen(app).query(Chart) if chart.display]
 
 
 def draw_counts(app: App[Any]) -> list[int]:

@@ -95,7 +95,8 @@ async def test_unit_cycles_and_every_number_follows() -> None:
             await pilot.pause()
             assert screen.scenario.unit is unit
             assert screen.sub_title == f"{unit.value} · probabilities"
-            assert header_text(pilot.app) == f"Weather — {unit.value} · probabilities"
+            changed = " *" if unit is not Unit.NATS else ""  # back to nats: nothing unsaved
+            assert header_text(pilot.app) == f"Weather{changed} — {unit.value} · probabilities"
             rows = metrics_rows(pilot.app)
             assert rows[f"in {unit.value}"] == ["uniform"]
             assert {label: rows[label] for label in SHOWN_FIELDS} == expected_rows(

@@ -4,6 +4,7 @@ binds the new value down to the table, the metrics and the charts."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -13,20 +14,27 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Static
 
 from divtui.app.screens.help import HelpScreen
+from divtui.app.screens.path_prompt import PathPromptScreen
+from divtui.app.screens.preset_picker import PresetPickerScreen
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.distribution_table import DistributionTable
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
+from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.baseline import Baseline
 from divtui.core.distribution import parse_logit, parse_number, parse_weight
 from divtui.core.errors import DivtuiError
 from divtui.core.history import History
-from divtui.core.presets import preset
+from divtui.core.logits import Objective
+from divtui.core.presets import PRESETS, preset
 from divtui.core.scenario import P_COLUMN, Scenario
+from divtui.core.scenario_file import load_scenario, save_scenario
+from divtui.core.training import MAX_LEARNING_RATE, TrainingRun, suggested_learning_rate
 
 _CHANGES = frozenset(
     {
@@ -48,6 +56,8 @@ _CHANGES = frozenset(
         "redo",
         "pin_baseline",
         "clear_baseline",
+        "choose_preset",
+        "open",
     }
 )
 """Actions that change the scenario, the table's mode or the baseline."""
@@ -56,6 +66,10 @@ TEMPERATURE_STEP = 1.25
 """`[` divides and `]` multiplies the temperature by this."""
 SMOOTHING_STEP = 0.05
 """`{` and `}` change label smoothing by this."""
+TRAINING_FPS = 20
+"""Training frames per second; each frame takes `steps_per_frame` gradient steps."""
+SPEEDS = (1, 2, 5, 10, 20, 50)
+"""The choices of steps per frame, slowest first."""
 MANY_MODELS = 3
 """With more models than this, the table and the measures each take the full width."""
 
@@ -124,6 +138,61 @@ class MainScreen(Screen[None]):
         ),
         Binding("b", "pin_baseline", "Baseline", tooltip="Pin the current measures as a baseline"),
         Binding("B", "clear_baseline", "Clear baseline", show=False, tooltip="Clear the baseline"),
+        Binding(
+            "t",
+            "train",
+            "Train",
+            tooltip="Start or stop training the selected model (gradient descent on its logits)",
+        ),
+        Binding(
+            "T",
+            "toggle_objective",
+            "Objective",
+            show=False,
+            tooltip="Switch the training objective: H(p,q) ↔ reverse KL(q‖p)",
+        ),
+        Binding(
+            "left_parenthesis",
+            "learning_rate(False)",
+            "η÷2",
+            show=False,
+            key_display="(",
+            tooltip="Halve the training learning rate",
+        ),
+        Binding(
+            "right_parenthesis",
+            "learning_rate(True)",
+            "η×2",
+            show=False,
+            key_display=")",
+            tooltip="Double the training learning rate",
+        ),
+        Binding(
+            "less_than_sign",
+            "speed(False)",
+            "Slower",
+            show=False,
+            key_display="<",
+            tooltip="Train slower (fewer steps per frame)",
+        ),
+        Binding(
+            "greater_than_sign",
+            "speed(True)",
+            "Faster",
+            show=False,
+            key_display=">",
+            tooltip="Train faster (more steps per frame)",
+        ),
+        Binding("p", "choose_preset", "Presets", tooltip="Open a preset (replaces the scenario)"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the scenario"),
+        Binding(
+            "ctrl+shift+s",
+            "save_as",
+            "Save as",
+            show=False,
+            tooltip="Save the scenario under a new name",
+        ),
+        Binding("ctrl+o", "open", "Open", show=False, tooltip="Open a scenario file"),
         Binding("ctrl+z", "undo", "Undo", show=False, tooltip="Undo the last change"),
         Binding("ctrl+y,ctrl+shift+z", "redo", "Redo", show=False, tooltip="Redo"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -135,12 +204,23 @@ class MainScreen(Screen[None]):
     """Whether the table edits weights rather than probabilities."""
     baseline: var[Baseline | None] = var(None)
     """Measures pinned with `b`; every measure then shows its change against them."""
+    training: var[TrainingRun | None] = var(None)
+    """The current or last training run (its chart replaces the per-outcome chart)."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, path: Path | None = None) -> None:
         super().__init__()
         self.set_reactive(MainScreen.scenario, scenario)
         self._history: History[Scenario] = History(scenario)
         self._live_base: History[Scenario] | None = None
+        self.path = path
+        """The file the scenario was opened from or last saved to (None: not saved yet)."""
+        self._saved = scenario
+        self._timer: Timer | None = None
+        self.objective = Objective.CROSS_ENTROPY
+        """What `t` minimises; `T` switches it."""
+        self.learning_rate: float | None = None
+        """The learning rate η (None: the run suggests one from the temperature)."""
+        self.steps_per_frame = SPEEDS[1]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,6 +239,9 @@ class MainScreen(Screen[None]):
             with Horizontal(id="charts"):
                 yield DecompositionChart(id="decomposition").data_bind(MainScreen.scenario)
                 yield OutcomeChart(id="outcomes").data_bind(MainScreen.scenario)
+                yield TrainingChart(id="training").data_bind(
+                    MainScreen.scenario, run=MainScreen.training
+                )
         yield Static(
             "The terminal is too small for divtui.\nPlease enlarge it to at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}.",
@@ -178,6 +261,13 @@ class MainScreen(Screen[None]):
     # --- state --------------------------------------------------------------------------------
 
     def watch_scenario(self, scenario: Scenario) -> None:
+        if (
+            self.is_training
+            and self.training is not None
+            and scenario is not self.training.scenario
+        ):
+            self._stop_training("Training stopped: the scenario changed.")
+            self.training = None
         # Every new scenario is one undo step, except frames of a live run (training), which
         # all replace a single step recorded on top of the history the run started from.
         if self._live_base is not None:
@@ -213,11 +303,24 @@ class MainScreen(Screen[None]):
             parts.append("baseline pinned")
         if not self._history.can_undo:
             parts.append("nothing to undo")
-        self.title = scenario.title
+        self.title = f"{scenario.title}{' *' if self.has_unsaved_changes else ''}"
         self.sub_title = " · ".join(parts)
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """Whether the scenario differs from the one last opened or saved."""
+        return self.scenario != self._saved
+
+    def _mark_saved(self, scenario: Scenario, path: Path | None) -> None:
+        self._saved = scenario
+        self.path = path
+        self._update_titles()
 
     def watch_baseline(self) -> None:
         self._update_titles()
+
+    def watch_training(self, training: TrainingRun | None) -> None:
+        self.set_class(training is not None, "-training")
 
     @property
     def selected_model(self) -> int:
@@ -292,8 +395,13 @@ class MainScreen(Screen[None]):
     # --- actions ------------------------------------------------------------------------------
 
     def action_cycle_unit(self) -> None:
-        """Measure in the next unit."""
-        self.scenario = self.scenario.with_unit(self.scenario.unit.next())
+        """Measure in the next unit (a training run carries on in it)."""
+        unit = self.scenario.unit.next()
+        if self.is_training and self.training is not None:
+            self.training = self.training.with_unit(unit)
+            self.scenario = self.training.scenario
+        else:
+            self.scenario = self.scenario.with_unit(unit)
         self.notify(f"Unit: {self.scenario.unit.value}", timeout=2, markup=False)
 
     def action_toggle_weights(self) -> None:
@@ -370,12 +478,6 @@ class MainScreen(Screen[None]):
         """Add a copy of the selected model, named q2, q3, …"""
         index = self.selected_model
         if self._try(lambda: self.scenario.with_model_copy(index)):
-            name = self.scenario.models[-1].name
-            self.notify(
-                f"Added {name}, a copy of {self.scenario.models[index].name}.",
-                timeout=2,
-                markup=False,
-            )
             self.table.grid.move_cursor(column=self.scenario.column_count)
 
     def action_remove_model(self) -> None:
@@ -467,6 +569,165 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(PromptScreen(question, value=value, check=make), apply)
 
+    # --- training -----------------------------------------------------------------------------
+
+    @property
+    def is_training(self) -> bool:
+        """Whether a training animation is running."""
+        return self._timer is not None
+
+    def action_train(self) -> None:
+        """Start (or stop) gradient descent on the selected model's logits."""
+        if self.is_training:
+            self._stop_training("Training stopped.")
+            return
+        try:
+            run = TrainingRun.start(
+                self.scenario, self.selected_model, self.objective, self.learning_rate
+            )
+        except DivtuiError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        if run.converged:
+            self.notify(f"{run.model.name} already minimises {self.objective.formula}.", timeout=3)
+            return
+        self.begin_live_change()
+        self.training = run
+        self.scenario = run.scenario
+        self._timer = self.set_interval(1 / TRAINING_FPS, self._training_frame)
+        self.refresh_bindings()
+        self.notify(
+            f"Training {run.model.name}: minimising {self.objective.formula} "
+            f"(η = {run.learning_rate:g}; t stops, T switches the objective).",
+            timeout=3,
+            markup=False,
+        )
+
+    def _training_frame(self) -> None:
+        run = self.training
+        if run is None or not self.is_training:
+            return
+        try:
+            run = run.step(self.steps_per_frame)
+        except DivtuiError as error:
+            self._stop_training(str(error))
+            return
+        self.training = run
+        self.scenario = run.scenario
+        if run.converged:
+            self._stop_training(
+                f"Converged after {run.steps} steps: {run.objective.formula} is within 1e-6 "
+                "of its minimum."
+            )
+        elif run.stalled:
+            self._stop_training(f"Stopped after {run.steps} steps: the objective stopped moving.")
+
+    def _stop_training(self, message: str | None = None) -> None:
+        if self._timer is None:
+            return
+        self._timer.stop()
+        self._timer = None
+        self.end_live_change()
+        self.refresh_bindings()
+        if message:
+            self.notify(message, timeout=4, markup=False)
+
+    def action_toggle_objective(self) -> None:
+        """Switch what training minimises: H(p,q) (forward KL) or the reverse KL(q‖p)."""
+        self.objective = (
+            Objective.REVERSE_KL
+            if self.objective is Objective.CROSS_ENTROPY
+            else Objective.CROSS_ENTROPY
+        )
+        if self.training is not None and self.is_training:
+            self.training = self.training.with_objective(self.objective)
+        self.notify(f"Training minimises {self.objective.formula}.", timeout=2, markup=False)
+
+    def action_learning_rate(self, up: bool) -> None:
+        """Double or halve the learning rate η."""
+        current = (
+            self.training.learning_rate
+            if self.training is not None
+            else self.learning_rate or suggested_learning_rate()
+        )
+        rate = min(current * 2 if up else current / 2, MAX_LEARNING_RATE)
+        self.learning_rate = rate
+        if self.training is not None:
+            self.training = self.training.with_learning_rate(rate)
+        self.notify(f"Learning rate η = {rate:g}", timeout=2, markup=False)
+
+    def action_speed(self, up: bool) -> None:
+        """More or fewer gradient steps per animation frame."""
+        index = SPEEDS.index(self.steps_per_frame) + (1 if up else -1)
+        self.steps_per_frame = SPEEDS[min(max(index, 0), len(SPEEDS) - 1)]
+        self.notify(
+            f"{self.steps_per_frame} steps per frame ({self.steps_per_frame * TRAINING_FPS}/s)",
+            timeout=2,
+        )
+
+    # --- files and presets --------------------------------------------------------------------
+
+    def action_choose_preset(self) -> None:
+        """Pick a preset; it replaces the scenario (ctrl+z brings the old one back)."""
+
+        def choose(name: str | None) -> None:
+            if name is not None:
+                chosen = preset(name)
+                self.scenario = chosen
+                self._mark_saved(chosen, None)
+                self.notify(f"Preset {name!r}: {PRESETS[name].description}", markup=False)
+
+        self.app.push_screen(PresetPickerScreen(), choose)
+
+    def action_save(self) -> None:
+        """Save to the scenario's file, or ask for one the first time."""
+        if self.path is None:
+            self.action_save_as()
+            return
+        try:
+            save_scenario(self.scenario, self.path)
+        except DivtuiError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self._mark_saved(self.scenario, self.path)
+        self.notify(f"Saved {self.path}", timeout=3, markup=False)
+
+    def action_save_as(self) -> None:
+        """Ask for a path and save the scenario there (written atomically)."""
+        scenario = self.scenario
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self._mark_saved(scenario, path)
+                self.notify(f"Saved {path}", timeout=3, markup=False)
+
+        self.app.push_screen(
+            PathPromptScreen(
+                "Save the scenario as (TOML):",
+                initial=str(self.path) if self.path else "",
+                must_exist=False,
+                check=lambda path: save_scenario(scenario, path),
+            ),
+            saved,
+        )
+
+    def action_open(self) -> None:
+        """Ask for a scenario file and open it; a file that fails to load changes nothing."""
+        loaded: list[Scenario] = []
+
+        def load(path: Path) -> None:
+            loaded.append(load_scenario(path))
+
+        def opened(path: Path | None) -> None:
+            if path is not None and loaded:
+                self.scenario = loaded[-1]
+                self._mark_saved(loaded[-1], path)
+                self.notify(f"Opened {path}", timeout=3, markup=False)
+
+        self.app.push_screen(
+            PathPromptScreen("Open a scenario file (TOML):", must_exist=True, check=load), opened
+        )
+
     # --- baseline and history -----------------------------------------------------------------
 
     def action_pin_baseline(self) -> None:
@@ -482,6 +743,7 @@ class MainScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Take back the last change to the scenario."""
+        self._stop_training()
         if not self._history.can_undo:
             self.notify("Nothing to undo.", timeout=2)
             return
@@ -490,6 +752,7 @@ class MainScreen(Screen[None]):
 
     def action_redo(self) -> None:
         """Apply again the last change undone."""
+        self._stop_training()
         if not self._history.can_redo:
             self.notify("Nothing to redo.", timeout=2)
             return

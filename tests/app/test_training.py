@@ -1,0 +1,107 @@
+"""Training in the app: `t` animates gradient descent until KL < 1e-6, keys keep working while
+it runs, and the whole run is one undo step."""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.pilot import Pilot
+
+from divtui.app.widgets.training_chart import TrainingChart
+from divtui.core.logits import Objective
+
+from .support import SIZE, main_screen, new_app, shown_text
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+    await pilot.pause()
+
+
+async def wait_until_stopped(pilot: Pilot[None], seconds: float = 20.0) -> None:
+    screen = main_screen(pilot.app)
+    for _ in range(int(seconds / 0.1)):
+        if not screen.is_training:
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("training did not stop by itself")
+
+
+async def test_training_drives_q_to_p_and_stops_by_itself_below_1e_6() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        start = screen.scenario
+        await press(pilot, "greater_than_sign", "greater_than_sign", "t")  # faster, then train
+        assert screen.training is not None
+        chart = screen.query_one(TrainingChart)
+        assert chart.display and not screen.query_one("#outcomes").display
+        await wait_until_stopped(pilot)
+        run = screen.training
+        assert run is not None and run.converged
+        assert screen.scenario.measures[0].kl < 1e-6  # in nats
+        np.testing.assert_allclose(screen.scenario.models[0].q, start.p, atol=2e-3)
+        assert "Minimising H(p,q)" in shown_text(chart)
+        # The whole run is one undo step, and redo brings it back.
+        await press(pilot, "ctrl+z")
+        assert screen.scenario == start
+        await press(pilot, "ctrl+y")
+        assert screen.scenario == run.scenario
+
+
+async def test_keys_keep_working_while_training_runs() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await press(pilot, "less_than_sign", "t")  # slowest: one step per frame
+        assert screen.is_training
+        steps_before = screen.training.steps if screen.training else 0
+        await press(pilot, "u")  # the unit changes and the run carries on in it
+        assert screen.scenario.unit.value == "bits" and screen.is_training
+        await press(pilot, "question_mark")
+        assert type(pilot.app.screen).__name__ == "HelpScreen"
+        await press(pilot, "escape")
+        await pilot.pause(0.3)
+        assert screen.training is not None and screen.training.steps > steps_before
+        await press(pilot, "t")  # stops
+        assert not screen.is_training
+        steps = screen.training.steps if screen.training else 0
+        await pilot.pause(0.3)
+        assert screen.training is not None and screen.training.steps == steps
+
+
+async def test_an_edit_while_training_stops_it_and_is_its_own_undo_step() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        start = screen.scenario
+        await press(pilot, "less_than_sign", "t")
+        await pilot.pause(0.2)
+        await press(pilot, ".", "2", "enter")  # edit p(rain) while it runs
+        assert not screen.is_training
+        assert screen.scenario.p[0] == 0.2
+        await press(pilot, "ctrl+z")  # the edit
+        assert screen.scenario.p[0] == 0.14 and screen.scenario.models[0].is_logits
+        await press(pilot, "ctrl+z")  # the training run
+        assert screen.scenario == start
+
+
+async def test_T_switches_to_reverse_kl_and_the_chart_says_so() -> None:
+    async with new_app("mode-seeking").run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await press(pilot, "right", "right", "T")
+        assert screen.objective is Objective.REVERSE_KL
+        await press(pilot, "greater_than_sign", "greater_than_sign", "t")
+        await wait_until_stopped(pilot)
+        run = screen.training
+        assert run is not None and run.objective is Objective.REVERSE_KL and run.converged
+        assert run.model_index == 1  # "between", the model under the cursor
+        assert screen.scenario.measures[1].reverse_kl < 1e-6
+        assert "Minimising KL(q‖p)" in shown_text(screen.query_one(TrainingChart))
+
+
+async def test_the_learning_rate_keys_double_and_halve_eta() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await press(pilot, "right_parenthesis", "right_parenthesis", "left_parenthesis")
+        assert screen.learning_rate == 2.0
+        await press(pilot, "t")
+        assert screen.training is not None and screen.training.learning_rate == 2.0
+        await press(pilot, "t")
