@@ -83,7 +83,8 @@ class Terminal:
         os.write(self.fd, data)
         first = last = None
         while True:
-            ready, _, _ = select.select([self.fd], [], [], settle)
+            # Up to 2 s for the first byte (a loaded machine), then `settle` of quiet ends it.
+            ready, _, _ = select.select([self.fd], [], [], settle if first is not None else 2.0)
             if not ready:
                 break
             chunk = os.read(self.fd, 1 << 16)

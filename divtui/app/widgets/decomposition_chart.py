@@ -45,7 +45,9 @@ class DecompositionChart(Chart):
         plt.horizontal_line(entropy, color=self.colour("divtui-entropy"))
         for position, value in enumerate(cross, start=1):
             label = "∞" if math.isinf(value) else f"{value:.3f}"
-            height = (value if math.isfinite(value) else cap) + cap * 0.07
+            # One text row above the bar, whatever the chart's height.
+            row = cap * 1.15 / max(1, self.size.height - 6)
+            height = (value if math.isfinite(value) else cap) + max(row * 1.2, cap * 0.04)
             self.label(label, position, height, "divtui-cross-entropy")
         plt.ylim(0, cap * 1.15)
         plt.title(f"H(p,q) = H(p) + KL(p‖q)   [{scenario.unit.value}]")

@@ -32,6 +32,8 @@ ROWS: tuple[tuple[str, str, str | None], ...] = (
 
 INLINE_DELTA_MODELS = 4
 """Up to this many models, Δ sits beside each value; beyond, on a row of its own."""
+MANY_IDENTITIES = 3
+"""With more models than this, the identity is written out for the best (★) model only."""
 
 
 class MetricsPanel(Widget, can_focus=True):
@@ -86,16 +88,19 @@ class MetricsPanel(Widget, can_focus=True):
         if best:
             lines.append(Text("★ lowest cross-entropy H(p,q)", style="dim"))
         compact = len(scenario.models) > 2
+        many = len(scenario.models) > MANY_IDENTITIES
         if compact:
             lines.append(Text("H(p,q) = H(p) + KL(p‖q):", style="bold"))
         width = max(len(model.name) for model in scenario.models)
+        shown = (best[:1] or (0,)) if many else range(len(scenario.models))
         for index, (model, measures) in enumerate(
             zip(scenario.models, scenario.measures, strict=True)
         ):
-            if compact:
-                lines.append(self._compact_identity(model.name.ljust(width), measures))
-            else:
-                lines.append(self._identity(model.name, measures))
+            if index in shown:
+                if compact:
+                    lines.append(self._compact_identity(model.name.ljust(width), measures))
+                else:
+                    lines.append(self._identity(model.name, measures))
             if math.isinf(measures.kl):
                 cause = infinite_cause(scenario, index)
                 lines.append(
@@ -103,6 +108,8 @@ class MetricsPanel(Widget, can_focus=True):
                         f"  KL = ∞: {cause}", style=Style(color=rich_colour(self.app, "divtui-kl"))
                     )
                 )
+        if many:
+            lines.append(Text("  (every column above adds up the same way)", style="dim"))
         if scenario.label_smoothing:
             lines.append(
                 Text(
