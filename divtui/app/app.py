@@ -29,7 +29,7 @@ class DivtuiApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+t", "change_theme", "Theme", tooltip="Choose a colour theme"),
+        Binding("ctrl+t", "change_theme", "Theme", show=False, tooltip="Choose a colour theme"),
     ]
 
     def __init__(

@@ -383,10 +383,17 @@ class OutcomeTerms:
 
 
 @_quiet
-def outcome_terms(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> OutcomeTerms:
-    """The per-outcome terms of H(p), H(p, q) and KL(p‖q), in `unit`."""
+def outcome_terms(
+    p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS, *, log_q: ArrayLike | None = None
+) -> OutcomeTerms:
+    """The per-outcome terms of H(p), H(p, q) and KL(p‖q), in `unit`.
+
+    `log_q`, when given (a softmax's log_softmax), is used instead of log(q): it stays finite
+    where q underflows to 0, as PyTorch's cross-entropy does.
+    """
     pv, qv = _as_vector(p), _as_vector(q)
-    log_p, log_q = _log(pv), _log(qv)
+    log_p = _log(pv)
+    log_q = _log(qv) if log_q is None else np.array(log_q, dtype=np.float64)
     scale = unit.per_nat
     h = -pv * log_p
     ce = -pv * log_q
@@ -462,11 +469,15 @@ def _mismatch(a: FloatArray, b: FloatArray) -> tuple[int, ...]:
 
 
 @_quiet
-def compare(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> PairMeasures:
+def compare(
+    p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS, *, log_q: ArrayLike | None = None
+) -> PairMeasures:
     """Every measure between p and q in one pass.
 
     The four KL divergences behind KL(p‖q), KL(q‖p) and JS (p‖m, q‖m) run as one stacked
     computation over a 4×n array, so small vectors pay numpy's call overhead once, not four times.
+    `log_q`, when given (a model's log_softmax), replaces log(q): a logit gap so wide that
+    softmax underflows to 0 then gives a large but finite cross-entropy, as in PyTorch.
     """
     pv, qv = _as_vector(p), _as_vector(q)
     if pv.ndim != 1 or pv.shape != qv.shape:
@@ -477,6 +488,8 @@ def compare(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> PairMeasures:
     np.add(pv, qv, out=rows[2])
     rows[2] *= 0.5
     logs = _log(rows)
+    if log_q is not None:
+        logs[1] = _as_vector(log_q)
     # One product gives all six Σ a·log b for a in (p, q), b in (p, q, m).
     sums = _cross_sums(rows, logs)
     h_p, ce, ce_pm = sums[0]

@@ -102,7 +102,7 @@ def format_value(value: float, digits: int = 6) -> str:
     """A measure for people: fixed decimals, `∞` for infinity."""
     if math.isinf(value):
         return "∞"
-    if value != 0 and abs(value) < 10 ** -(digits - 1):
+    if value != 0 and (abs(value) < 10 ** -(digits - 1) or abs(value) >= 1e6):
         return f"{value:.{digits - 2}e}"
     return f"{value:.{digits}f}"
 

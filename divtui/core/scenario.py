@@ -28,6 +28,7 @@ from divtui.core.logits import (
     check_logits,
     check_smoothing,
     check_temperature,
+    log_softmax,
     logits_from_probabilities,
     smooth,
     softmax,
@@ -77,6 +78,14 @@ class Model:
     def q(self) -> FloatArray:
         """The model's probabilities: its weights normalised (softmax for logits)."""
         return normalise(self.weights)
+
+    @cached_property
+    def log_q(self) -> FloatArray | None:
+        """log q as log_softmax(z / T) for a logits model (finite even where q underflows to
+        0), None for a probability model."""
+        if self.logits is None:
+            return None
+        return frozen(log_softmax(self.logits, self.temperature))
 
     def renamed(self, name: str) -> Model:
         """The same model under another name."""
@@ -255,12 +264,12 @@ class Scenario:
     @cached_property
     def measures(self) -> tuple[PairMeasures, ...]:
         """Every measure of p against each model, in the scenario's unit; computed once."""
-        return tuple(compare(self.p, model.q, self.unit) for model in self.models)
+        return tuple(compare(self.p, m.q, self.unit, log_q=m.log_q) for m in self.models)
 
     @cached_property
     def terms(self) -> tuple[OutcomeTerms, ...]:
         """The per-outcome terms of p against each model, in the scenario's unit."""
-        return tuple(outcome_terms(self.p, model.q, self.unit) for model in self.models)
+        return tuple(outcome_terms(self.p, m.q, self.unit, log_q=m.log_q) for m in self.models)
 
     # --- editing: each returns a new scenario ----------------------------------------------
 

@@ -144,3 +144,22 @@ async def test_quitting_without_changes_does_not_ask() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         await press(pilot, "q")
         assert not pilot.app.is_running
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+async def test_save_as_asks_before_replacing_another_file(tmp_path: Path, answer: str) -> None:
+    other = tmp_path / "other.toml"
+    save_scenario(preset("coin"), other)
+    before = other.read_bytes()
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.app.run_action("save_as", screen)
+        await pilot.pause()
+        await type_text(pilot, str(other))
+        await press(pilot, "enter")
+        assert isinstance(active(pilot.app), ConfirmScreen)
+        await press(pilot, answer)
+        if answer == "y":
+            assert load_scenario(other) == screen.scenario and screen.path == other
+        else:
+            assert other.read_bytes() == before and screen.path is None

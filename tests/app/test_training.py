@@ -105,3 +105,16 @@ async def test_the_learning_rate_keys_double_and_halve_eta() -> None:
         await press(pilot, "t")
         assert screen.training is not None and screen.training.learning_rate == 2.0
         await press(pilot, "t")
+
+
+async def test_the_training_chart_gives_way_when_the_scenario_changes() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await press(pilot, "t")
+        await pilot.pause(0.3)
+        await press(pilot, "t")  # stopped: the chart stays with the run's last curve
+        assert screen.training is not None and screen.query_one(TrainingChart).display
+        await press(pilot, "ctrl+z")  # undo the run: its chart goes, the per-outcome one returns
+        assert screen.training is None
+        assert not screen.query_one(TrainingChart).display
+        assert screen.query_one("#outcomes").display

@@ -155,3 +155,31 @@ def test_gradient_descent_drives_q_to_p(objective: Objective) -> None:
     for _ in range(3000):
         z = train_step(z, p, 1.0, 1.0, objective)
     assert kl_divergence(p, softmax(z)) < 1e-8
+
+
+@pytest.mark.parametrize(
+    ("logits", "temperature"),
+    [([-800.0, 0.0, 5.0], 1.0), ([1.0, 3.0, 0.2, -0.5], 0.001), ([0.0, 2000.0], 1.0)],
+)
+def test_an_underflowing_softmax_still_gives_the_finite_cross_entropy(
+    logits: list[float], temperature: float
+) -> None:
+    """softmax(z/T) may round to exactly 0; -log q is then log-sum-exp, large but finite."""
+    k = len(logits)
+    p = [1.0 / k] * k
+    scenario = Scenario.build(
+        [str(i) for i in range(k)], p, [ModelInput("m", logits=logits, temperature=temperature)]
+    )
+    with mpmath.workdps(60):
+        z = [mpmath.mpf(x) / mpmath.mpf(temperature) for x in logits]
+        top = max(z)
+        lse = top + mpmath.log(mpmath.fsum(mpmath.exp(x - top) for x in z))
+        expected = float(
+            mpmath.fsum(mpmath.mpf(pi) * (lse - zi) for pi, zi in zip(p, z, strict=True))
+        )
+    measures = scenario.measures[0]
+    assert math.isfinite(measures.cross_entropy) and measures.support_mismatch == ()
+    assert measures.cross_entropy == pytest.approx(expected, rel=1e-12)
+    assert measures.kl == pytest.approx(expected - measures.entropy_p, rel=1e-12)
+    terms = scenario.terms[0]
+    assert float(np.sum(terms.cross_entropy)) == pytest.approx(expected, rel=1e-12)

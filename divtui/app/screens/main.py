@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Static
 
+from divtui.app.screens.confirm import ConfirmScreen
 from divtui.app.screens.help import HelpScreen
 from divtui.app.screens.path_prompt import PathPromptScreen
 from divtui.app.screens.preset_picker import PresetPickerScreen
@@ -67,8 +68,10 @@ TEMPERATURE_STEP = 1.25
 SMOOTHING_STEP = 0.05
 """`{` and `}` change label smoothing by this."""
 TRAINING_FPS = 20
-"""Training frames per second; each frame takes `steps_per_frame` gradient steps."""
-SPEEDS = (1, 2, 5, 10, 20, 50)
+"""At most this many training frames a second; faster speeds take several steps a frame."""
+SPEEDS = (2, 5, 10, 20, 50, 100, 200, 500, 1000)
+"""Training speeds in gradient steps per second, slowest first (10 by default: slow enough to
+talk over in front of a class)."""
 """The choices of steps per frame, slowest first."""
 MANY_MODELS = 3
 """With more models than this, the table and the measures each take the full width."""
@@ -86,11 +89,20 @@ class MainScreen(Screen[None]):
     """Table, metrics and charts of one scenario, all visible at once when there is room."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("u", "cycle_unit", "Unit", tooltip="Cycle nats → bits → hartleys"),
-        Binding("w", "toggle_weights", "Weights", tooltip="Toggle probabilities ↔ weights"),
+        Binding(
+            "w", "toggle_weights", "Weights", show=False, tooltip="Toggle probabilities ↔ weights"
+        ),
         Binding("n", "normalise", "Normalise", show=False, tooltip="Normalise the current column"),
         Binding("a", "add_outcome", "Add", tooltip="Add an outcome"),
-        Binding("x,delete", "remove_outcome", "Remove", tooltip="Remove the selected outcome"),
+        Binding(
+            "x,delete",
+            "remove_outcome",
+            "Remove",
+            show=False,
+            tooltip="Remove the selected outcome",
+        ),
         Binding("r", "rename_outcome", "Rename", show=False, tooltip="Rename the selected outcome"),
         Binding("m", "add_model", "Model+", tooltip="Add a model (a copy of the selected one)"),
         Binding("M", "remove_model", "Model−", show=False, tooltip="Remove the selected model"),
@@ -184,7 +196,7 @@ class MainScreen(Screen[None]):
             tooltip="Train faster (more steps per frame)",
         ),
         Binding("p", "choose_preset", "Presets", tooltip="Open a preset (replaces the scenario)"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the scenario"),
+        Binding("ctrl+s", "save", "Save", show=False, tooltip="Save the scenario"),
         Binding(
             "ctrl+shift+s",
             "save_as",
@@ -195,7 +207,6 @@ class MainScreen(Screen[None]):
         Binding("ctrl+o", "open", "Open", show=False, tooltip="Open a scenario file"),
         Binding("ctrl+z", "undo", "Undo", show=False, tooltip="Undo the last change"),
         Binding("ctrl+y,ctrl+shift+z", "redo", "Redo", show=False, tooltip="Redo"),
-        Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
     scenario: var[Scenario] = var(lambda: preset("weather"))
@@ -220,7 +231,8 @@ class MainScreen(Screen[None]):
         """What `t` minimises; `T` switches it."""
         self.learning_rate: float | None = None
         """The learning rate η (None: the run suggests one from the temperature)."""
-        self.steps_per_frame = SPEEDS[1]
+        self.steps_per_second = SPEEDS[2]
+        """How fast training runs, in gradient steps per second (`<` and `>` change it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -247,7 +259,7 @@ class MainScreen(Screen[None]):
             f"{MIN_WIDTH}×{MIN_HEIGHT}.",
             id="too-small",
         )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._update_titles()
@@ -261,11 +273,9 @@ class MainScreen(Screen[None]):
     # --- state --------------------------------------------------------------------------------
 
     def watch_scenario(self, scenario: Scenario) -> None:
-        if (
-            self.is_training
-            and self.training is not None
-            and scenario is not self.training.scenario
-        ):
+        if self.training is not None and scenario is not self.training.scenario:
+            # Anything but a frame of the run (an edit, undo, a preset, a file) ends it, and its
+            # chart gives the per-outcome chart its place back.
             self._stop_training("Training stopped: the scenario changed.")
             self.training = None
         # Every new scenario is one undo step, except frames of a live run (training), which
@@ -594,7 +604,7 @@ class MainScreen(Screen[None]):
         self.begin_live_change()
         self.training = run
         self.scenario = run.scenario
-        self._timer = self.set_interval(1 / TRAINING_FPS, self._training_frame)
+        self._start_timer()
         self.refresh_bindings()
         self.notify(
             f"Training {run.model.name}: minimising {self.objective.formula} "
@@ -602,6 +612,17 @@ class MainScreen(Screen[None]):
             timeout=3,
             markup=False,
         )
+
+    def _start_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        frames = min(TRAINING_FPS, self.steps_per_second)
+        self._timer = self.set_interval(1 / frames, self._training_frame)
+
+    @property
+    def steps_per_frame(self) -> int:
+        """Gradient steps taken in each animation frame at the current speed."""
+        return max(1, round(self.steps_per_second / TRAINING_FPS))
 
     def _training_frame(self) -> None:
         run = self.training
@@ -658,12 +679,11 @@ class MainScreen(Screen[None]):
 
     def action_speed(self, up: bool) -> None:
         """More or fewer gradient steps per animation frame."""
-        index = SPEEDS.index(self.steps_per_frame) + (1 if up else -1)
-        self.steps_per_frame = SPEEDS[min(max(index, 0), len(SPEEDS) - 1)]
-        self.notify(
-            f"{self.steps_per_frame} steps per frame ({self.steps_per_frame * TRAINING_FPS}/s)",
-            timeout=2,
-        )
+        index = SPEEDS.index(self.steps_per_second) + (1 if up else -1)
+        self.steps_per_second = SPEEDS[min(max(index, 0), len(SPEEDS) - 1)]
+        if self.is_training:
+            self._start_timer()
+        self.notify(f"Training speed: {self.steps_per_second} steps per second", timeout=2)
 
     # --- files and presets --------------------------------------------------------------------
 
@@ -693,22 +713,42 @@ class MainScreen(Screen[None]):
         self.notify(f"Saved {self.path}", timeout=3, markup=False)
 
     def action_save_as(self) -> None:
-        """Ask for a path and save the scenario there (written atomically)."""
+        """Ask for a path and save the scenario there (written atomically; asks before
+        replacing another file)."""
         scenario = self.scenario
 
-        def saved(path: Path | None) -> None:
-            if path is not None:
-                self._mark_saved(scenario, path)
-                self.notify(f"Saved {path}", timeout=3, markup=False)
+        def save(path: Path) -> None:
+            try:
+                save_scenario(scenario, path)
+            except DivtuiError as error:
+                self.notify(str(error), title="Not saved", severity="error", markup=False)
+                return
+            self._mark_saved(scenario, path)
+            self.notify(f"Saved {path}", timeout=3, markup=False)
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            if path.exists() and path != self.path:
+
+                def answer(replace: bool | None) -> None:
+                    if replace:
+                        save(path)
+
+                self.app.push_screen(
+                    ConfirmScreen(f"{path} already exists. Replace it?", confirm="Replace"),
+                    answer,
+                )
+                return
+            save(path)
 
         self.app.push_screen(
             PathPromptScreen(
                 "Save the scenario as (TOML):",
                 initial=str(self.path) if self.path else "",
                 must_exist=False,
-                check=lambda path: save_scenario(scenario, path),
             ),
-            saved,
+            chosen,
         )
 
     def action_open(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -88,6 +88,30 @@ class DistributionTable(Vertical):
             yield CellInput(id="editor-input", select_on_focus=True)
             yield Label(id="editor-error", markup=False)
 
+    def on_mount(self) -> None:
+        self.grid.open_editor = self.open_editor
+        self.grid.editor_keys = self._take_key
+
+    def _take_key(self, event: events.Key) -> bool:
+        """Keys that reach the grid while the editor is open (focus moves a moment later)."""
+        if self._editing is None:
+            return False
+        editor = self.query_one(CellInput)
+        if event.key == "enter":
+            self._commit_text(editor.value)
+        elif event.key == "escape":
+            self.close_editor()
+        elif event.key == "backspace":
+            editor.action_delete_left()
+        elif event.is_printable and event.character:
+            if editor.select_on_focus and not editor.has_focus:
+                # Pre-filled and about to be selected: typing replaces it, as it will once focused.
+                editor.value = ""
+                editor.select_on_focus = False
+            editor.insert_text_at_cursor(event.character)
+        # Anything else (arrows, …) is swallowed: the cursor must not move under an open editor.
+        return True
+
     @property
     def grid(self) -> OutcomeGrid:
         """The grid of outcomes."""
@@ -156,11 +180,14 @@ class DistributionTable(Vertical):
     @on(Input.Submitted, "#editor-input")
     def _commit(self, event: Input.Submitted) -> None:
         event.stop()
+        self._commit_text(event.value)
+
+    def _commit_text(self, text: str) -> None:
         if self._editing is None:
             return
         coordinate = self._editing
         column = None if coordinate.column == LABEL_COLUMN else coordinate.column - 1
-        self.post_message(self.CellEdited(self, coordinate.row, column, event.value))
+        self.post_message(self.CellEdited(self, coordinate.row, column, text))
 
     @on(CellInput.Cancelled)
     def _cancel(self, event: CellInput.Cancelled) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,6 +19,7 @@ LABEL_COLUMN = 0
 """The grid column of the outcome labels; grid column c ≥ 1 is scenario column c − 1."""
 
 _STARTS_EDIT = frozenset("0123456789.-")
+_ARROWS = frozenset({"up", "down", "left", "right"})
 
 
 def format_probability(value: float) -> str:
@@ -60,6 +62,12 @@ class OutcomeGrid(DataTable[Text]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
+        self.open_editor: Callable[[Coordinate, str | None], None] | None = None
+        """Set by the owning table: opens its editor at once (a message would arrive after the
+        keys typed just behind the first one)."""
+        self.editor_keys: Callable[[events.Key], bool] | None = None
+        """Set by the owning table: while its editor is open but not yet focused, keys that
+        still reach the grid are given to it (True when it took the key)."""
         self._shape: tuple[int, ...] = ()
         self._first_build = True
 
@@ -124,11 +132,31 @@ class OutcomeGrid(DataTable[Text]):
 
     def action_edit(self) -> None:
         """Ask the owner to open the editor on the cursor's cell."""
+        if self.editor_keys is not None and self.editor_keys(events.Key("enter", None)):
+            return  # an editor already open takes the Enter: it commits
         if self.row_count:
-            self.post_message(self.EditRequested(self, self.cursor_coordinate, None))
+            self._request_edit(None)
+
+    def _request_edit(self, initial: str | None) -> None:
+        if self.open_editor is not None:
+            self.open_editor(self.cursor_coordinate, initial)
+        else:
+            self.post_message(self.EditRequested(self, self.cursor_coordinate, initial))
 
     def on_key(self, event: events.Key) -> None:
-        """A digit or `.` on a number cell starts editing with that character."""
+        """A digit, `.` or `-` on a number cell starts editing with that character; while the
+        editor is opening, keys typed right behind it go to the editor too."""
+        if self.editor_keys is not None and self.editor_keys(event):
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key in _ARROWS:
+            # Handled here, in order with the digits behind them: as bindings they would be
+            # looked up only after those digits had opened the editor (Textualize/textual#6605).
+            event.stop()
+            event.prevent_default()
+            getattr(self, f"action_cursor_{event.key}")()
+            return
         if (
             event.character in _STARTS_EDIT
             and self.row_count
@@ -136,12 +164,12 @@ class OutcomeGrid(DataTable[Text]):
         ):
             event.stop()
             event.prevent_default()
-            self.post_message(self.EditRequested(self, self.cursor_coordinate, event.character))
+            self._request_edit(event.character)
 
     def on_click(self, event: events.Click) -> None:
         """A double click edits the cell under the pointer."""
         if event.chain == 2 and self.row_count:
-            self.post_message(self.EditRequested(self, self.cursor_coordinate, None))
+            self._request_edit(None)
 
     def cell_value_text(self, coordinate: Coordinate) -> str:
         """The exact text to pre-fill an editor with."""

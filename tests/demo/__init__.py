@@ -1,0 +1,1 @@
+"""Demo tests: divtui served by a real OpenSSH server and driven through a real terminal."""
