@@ -513,8 +513,19 @@ def _without_outcome(model: Model, row: int) -> Model:
     return Model.from_logits(model.name, np.delete(model.logits, row), model.temperature)
 
 
+MAX_NAME_LENGTH = 24
+"""Model names longer than this would crowd the table, the measures and the charts."""
+
+
 def check_model_name(name: object, where: str) -> str:
-    """A model name: non-empty text (spaces around it dropped)."""
+    """A model name: non-empty text of at most MAX_NAME_LENGTH characters (spaces around it
+    dropped)."""
     if not isinstance(name, str) or not name.strip():
         raise DivtuiError(f"{where}: a model needs a non-empty name")
-    return name.strip()
+    cleaned = name.strip()
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise DivtuiError(
+            f"{where}: {cleaned!r} is {len(cleaned)} characters; a model name has at most "
+            f"{MAX_NAME_LENGTH}"
+        )
+    return cleaned

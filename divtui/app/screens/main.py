@@ -26,6 +26,7 @@ from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.distribution_table import DistributionTable
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
+from divtui.app.widgets.outcome_grid import grid_width
 from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.baseline import Baseline
 from divtui.core.distribution import parse_logit, parse_number, parse_weight
@@ -73,6 +74,8 @@ SPEEDS = (2, 5, 10, 20, 50, 100, 200, 500, 1000)
 """Training speeds in gradient steps per second, slowest first (10 by default: slow enough to
 talk over in front of a class)."""
 """The choices of steps per frame, slowest first."""
+HALF_WIDTH_TABLE = 56
+"""A grid wider than this (terminal columns) does not fit beside the measures at 120x40."""
 MANY_MODELS = 3
 """With more models than this, the table and the measures each take the full width."""
 
@@ -284,11 +287,19 @@ class MainScreen(Screen[None]):
             self._history = self._live_base.record(scenario)
         elif scenario is not self._history.present:
             self._history = self._history.record(scenario)
-        self.set_class(len(scenario.models) > MANY_MODELS, "-many")
+        self._update_layout()
         self._update_titles()
 
     def watch_weights_mode(self) -> None:
+        self._update_layout()
         self._update_titles()
+
+    def _update_layout(self) -> None:
+        """The table and the measures take the full width each when many models, or wide
+        columns (logits, weights, long names), would not fit side by side."""
+        scenario = self.scenario
+        wide = grid_width(scenario, self.weights_mode) > HALF_WIDTH_TABLE
+        self.set_class(len(scenario.models) > MANY_MODELS or wide, "-many")
 
     @property
     def history(self) -> History[Scenario]:

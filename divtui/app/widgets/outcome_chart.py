@@ -21,7 +21,7 @@ OTHER = "other"
 
 def shown_outcomes(kl_terms: np.ndarray, width: int) -> tuple[list[int], bool]:
     """The outcomes to draw: all when they fit, else the top ones by |KL term| (and an `other`)."""
-    fits = max(2, width // 12)
+    fits = max(2, width // 9)
     if len(kl_terms) <= fits:
         return list(range(len(kl_terms))), False
     order = np.argsort(-np.abs(np.nan_to_num(kl_terms, posinf=np.inf)), kind="stable")

@@ -32,6 +32,26 @@ def format_weight(value: float) -> str:
     return repr(value) if value != int(value) or abs(value) >= 1e16 else str(int(value))
 
 
+def column_header(scenario: Scenario, column: int, weights_mode: bool) -> str:
+    """The header of a scenario column in the grid."""
+    name = scenario.column_name(column)
+    if column > P_COLUMN and (model := scenario.models[column - 1]).logits is not None:
+        return f"{name} (z → q, T={model.temperature:.3g})"
+    if column == P_COLUMN and scenario.label_smoothing:
+        return f"p (ε={scenario.label_smoothing:g} in use)"
+    return f"{name} (weight → p)" if weights_mode else name
+
+
+def grid_width(scenario: Scenario, weights_mode: bool) -> int:
+    """About how many terminal columns the grid needs to show every column in full."""
+    width = max(len("outcome"), *(len(label) + 2 for label in scenario.labels)) + 2
+    for column in range(scenario.column_count):
+        logits = column > P_COLUMN and scenario.models[column - 1].logits is not None
+        cell = 17 if logits else 16 if weights_mode else 8
+        width += max(cell, len(column_header(scenario, column, weights_mode))) + 2
+    return width
+
+
 class OutcomeGrid(DataTable[Text]):
     """A DataTable of the scenario's outcomes; Enter, a digit or `.` asks to edit a cell."""
 
@@ -109,12 +129,7 @@ class OutcomeGrid(DataTable[Text]):
             )
 
     def _header(self, scenario: Scenario, column: int) -> str:
-        name = scenario.column_name(column)
-        if column > P_COLUMN and (model := scenario.models[column - 1]).logits is not None:
-            return f"{name} (z → q, T={model.temperature:.3g})"
-        if column == P_COLUMN and scenario.label_smoothing:
-            return f"p (ε={scenario.label_smoothing:g} in use)"
-        return f"{name} (weight → p)" if self.weights_mode else name
+        return column_header(scenario, column, self.weights_mode)
 
     def _cell(self, scenario: Scenario, column: int, row: int, infinite: list[set[int]]) -> Text:
         probability = float(scenario.probabilities(column)[row])
