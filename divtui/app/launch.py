@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 from divtui.app.app import DivtuiApp, theme_names
@@ -16,6 +17,10 @@ def run_app(scenario: Scenario, *, theme: str | None = None, source: str | None 
     if theme is not None and theme not in theme_names(themes):
         known = ", ".join(theme_names(themes))
         raise DivtuiError(f"unknown theme {theme!r} (available: {known})")
+    # A terminal that goes away (an SSH visitor leaving) must end divtui: under `nohup` or a
+    # `trap '' HUP` wrapper SIGHUP would stay ignored and the orphan would spin on its dead tty.
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     app = DivtuiApp(
         scenario, theme=theme, themes=themes, path=Path(source) if source is not None else None
     )

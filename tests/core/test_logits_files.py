@@ -98,3 +98,12 @@ def test_bad_logits_files_name_the_file_and_the_key(
         load_scenario(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert fragment in str(caught.value)
+
+
+def test_a_model_name_longer_than_24_characters_is_refused() -> None:
+    from divtui.core.scenario import MAX_NAME_LENGTH, Scenario
+
+    name = "m" * (MAX_NAME_LENGTH + 1)
+    with pytest.raises(DivtuiError, match=f"a model name has at most {MAX_NAME_LENGTH}"):
+        Scenario.build(["a", "b"], [1, 1], [(name, [1, 1])])
+    assert Scenario.build(["a", "b"], [1, 1], [(name[:-1], [1, 1])]).models[0].name == name[:-1]
