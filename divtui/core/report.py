@@ -126,6 +126,22 @@ def infinite_cause(scenario: Scenario, model_index: int) -> str:
     return "; ".join(causes)
 
 
+def reverse_infinite_cause(scenario: Scenario, model_index: int) -> str:
+    """The cause of an infinite KL(q‖p) for one model, or "" when it is finite."""
+    measures = scenario.measures[model_index]
+    q = scenario.models[model_index].q
+    causes = [
+        f"p({scenario.labels[i]}) = 0 while q({scenario.labels[i]}) = {float(q[i]):.4g}"
+        for i in measures.reverse_support_mismatch
+    ]
+    return "; ".join(causes)
+
+
+def _markdown(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
 def _normalisation_notes(scenario: Scenario) -> list[str]:
     notes = []
     if scenario.label_smoothing:
@@ -180,6 +196,9 @@ def _render_text(scenario: Scenario) -> str:
         lines.append(f"{model.name}: {identity_line(measures)}")
         if math.isinf(measures.kl):
             lines.append(f"{model.name}: KL(p‖q) = ∞ because {infinite_cause(scenario, index)}")
+        if math.isinf(measures.reverse_kl):
+            cause = reverse_infinite_cause(scenario, index)
+            lines.append(f"{model.name}: KL(q‖p) = ∞ because {cause}")
     for model, terms in zip(scenario.models, scenario.terms, strict=True):
         lines += ["", f"Per outcome, model {model.name} ({unit}):"]
         table = [("outcome", "p", "q", "−p log q", "−p log p", "p log(p/q)")]
@@ -212,7 +231,7 @@ def _render_markdown(scenario: Scenario) -> str:
     notes = _normalisation_notes(scenario)
     if notes:
         out += [*notes, ""]
-    out.append("| measure | " + " | ".join(names) + " |")
+    out.append("| measure | " + " | ".join(_markdown(name) for name in names) + " |")
     out.append("|---|" + "---:|" * len(names))
     h_p = format_value(scenario.measures[0].entropy_p)
     out.append("| H(p) | " + " | ".join(h_p for _ in names) + " |")
@@ -223,15 +242,19 @@ def _render_markdown(scenario: Scenario) -> str:
             + " |"
         )
     out.append("")
-    for model, measures, terms in zip(
-        scenario.models, scenario.measures, scenario.terms, strict=True
+    for index, (model, measures, terms) in enumerate(
+        zip(scenario.models, scenario.measures, scenario.terms, strict=True)
     ):
         out += [f"## {model.name}", "", f"`{identity_line(measures)}`", ""]
+        if math.isinf(measures.kl):
+            out += [f"KL(p‖q) = ∞ because {infinite_cause(scenario, index)}.", ""]
+        if math.isinf(measures.reverse_kl):
+            out += [f"KL(q‖p) = ∞ because {reverse_infinite_cause(scenario, index)}.", ""]
         out.append("| outcome | p | q | −p log q | −p log p | p log(p/q) |")
         out.append("|---|---:|---:|---:|---:|---:|")
         for i, label in enumerate(scenario.labels):
             out.append(
-                f"| {label} | {float(scenario.p[i]):.6g} | {float(model.q[i]):.6g} | "
+                f"| {_markdown(label)} | {float(scenario.p[i]):.6g} | {float(model.q[i]):.6g} | "
                 f"{format_value(float(terms.cross_entropy[i]))} | "
                 f"{format_value(float(terms.entropy[i]))} | {format_value(float(terms.kl[i]))} |"
             )

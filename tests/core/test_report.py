@@ -195,3 +195,14 @@ def test_identity_line_and_infinite_cause() -> None:
     assert infinite_cause(scenario, 0) == ""
     mismatch = preset("support-mismatch")
     assert infinite_cause(mismatch, 0) == "q(sleet) = 0 while p(sleet) = 0.03"
+
+
+def test_reports_name_the_cause_of_an_infinite_reverse_kl_and_escape_markdown() -> None:
+    scenario = Scenario.build(["a", "b|c"], [1, 0], [("m|1", [1, 1])])
+    assert math.isinf(scenario.measures[0].reverse_kl)
+    text = render(scenario, ReportFormat.TEXT)
+    assert "m|1: KL(q‖p) = ∞ because p(b|c) = 0 while q(b|c) = 0.5" in text
+    markdown = render(scenario, ReportFormat.MARKDOWN)
+    assert "| measure | m\\|1 |" in markdown
+    assert "| b\\|c |" in markdown
+    assert "KL(q‖p) = ∞ because p(b|c) = 0 while q(b|c) = 0.5." in markdown

@@ -15,7 +15,12 @@ from textual.widget import Widget
 from divtui.app.colours import rich_colour
 from divtui.core.baseline import Baseline
 from divtui.core.measures import PairMeasures
-from divtui.core.report import format_value, identity_line, infinite_cause
+from divtui.core.report import (
+    format_value,
+    identity_line,
+    infinite_cause,
+    reverse_infinite_cause,
+)
 from divtui.core.scenario import Scenario
 
 ROWS: tuple[tuple[str, str, str | None], ...] = (
@@ -108,6 +113,9 @@ class MetricsPanel(Widget, can_focus=True):
                         f"  KL = ∞: {cause}", style=Style(color=rich_colour(self.app, "divtui-kl"))
                     )
                 )
+            if math.isinf(measures.reverse_kl):
+                cause = reverse_infinite_cause(scenario, index)
+                lines.append(Text(f"  KL(q‖p) = ∞: {cause}", style="dim"))
         if many:
             lines.append(Text("  (every column above adds up the same way)", style="dim"))
         if scenario.label_smoothing:
