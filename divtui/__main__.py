@@ -1,4 +1,5 @@
-"""The command line: `divtui` opens the explorer; `divtui report`, `presets`, `themes` print.
+"""The command line: `divtui` opens the explorer, `divtui serve` serves it to a browser;
+`divtui report`, `presets`, `themes` print.
 
 Thin by design: it parses arguments, asks the core for a scenario, and hands it to the report
 renderer or to the app. Every user error exits with status 2 and one `divtui: error:` line.
@@ -10,6 +11,7 @@ import argparse
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from divtui import __version__
@@ -29,12 +31,14 @@ examples:
   divtui --preset support-mismatch          open a preset (see: divtui presets)
   divtui weather.toml --unit bits           open a scenario file, measured in bits
   divtui --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "forecast: rain=.2 snow=.3 sleet=.1 hail=.4"
+  divtui serve --preset coin                the explorer in a browser: http://127.0.0.1:8000
   divtui report --preset weather            print every measure as a table
   divtui report --p "0.5,0.5" --q "0.8,0.2" --format json
   divtui presets                            list the presets
   divtui themes                             list the themes
 
 commands:
+  serve     serve the explorer to web browsers (one app per browser tab)
   report    print the measures of a scenario (text, json, markdown or csv)
   presets   list the built-in scenarios
   themes    list the available colour themes
@@ -47,6 +51,14 @@ examples:
   divtui report --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "uniform: 1 1 1 1"
   divtui report --p "0.5,0.5" --q "0.8,0.2" --q "0.6,0.4" --format csv
   divtui report --preset support-mismatch --format json
+"""
+
+SERVE_EXAMPLES = """\
+examples:
+  divtui serve                              the weather preset on http://127.0.0.1:8000
+  divtui serve --preset coin --port 8080    a preset, on another port
+  divtui serve weather.toml --unit bits     a scenario file (each tab saves to the same file)
+  divtui serve --host 0.0.0.0               every network interface: read the warning first
 """
 
 SPEC_HELP = (
@@ -88,6 +100,30 @@ def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
         metavar="UNIT",
         help="nats (default for presets), bits or hartleys; overrides the file's unit",
     )
+
+
+def _scenario_argv(args: argparse.Namespace) -> list[str]:
+    """The scenario options in `args` as command-line words again: FILE made absolute, and each
+    value joined to its option, so that a SPEC starting with "-" stays a value."""
+    words = [str(Path(args.file).absolute())] if args.file is not None else []
+    if args.preset is not None:
+        words.append(f"--preset={args.preset}")
+    if args.p is not None:
+        words.append(f"--p={args.p}")
+    words += [f"--q={spec}" for spec in args.q]
+    if args.unit is not None:
+        words.append(f"--unit={args.unit.value}")
+    return words
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1–65535)")
+    return port
 
 
 def scenario_from_args(args: argparse.Namespace, *, default_preset: str | None) -> Scenario:
@@ -145,6 +181,46 @@ def _report(argv: Sequence[str]) -> int:
     return 0
 
 
+def _serve(argv: Sequence[str]) -> int:
+    parser = _Parser(
+        prog="divtui serve",
+        description=textwrap.fill(
+            "Serve the explorer to web browsers with textual-serve: each browser tab gets its own "
+            "app on the same scenario, and the app ends when its tab closes. Everything the page "
+            "needs is served from here (no internet). Stop with Ctrl+C.",
+            79,
+        ),
+        epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + SERVE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_scenario_options(parser)
+    parser.add_argument("--theme", metavar="NAME", help="a colour theme (divtui themes)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this machine only)",
+    )
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="the port to listen on (default 8000)"
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers reach this server at, if not http://HOST:PORT (a proxy)",
+    )
+    args = parser.parse_args(argv)
+    scenario_from_args(args, default_preset="weather")  # each served app reads the options again
+    from divtui.app.serve import serve
+
+    return serve(
+        _scenario_argv(args),
+        host=args.host,
+        port=args.port,
+        theme=args.theme,
+        url=args.public_url,
+    )
+
+
 def _presets(argv: Sequence[str]) -> int:
     parser = _Parser(prog="divtui presets", description="List the built-in scenarios.")
     parser.parse_args(argv)
@@ -179,7 +255,7 @@ def _app(argv: Sequence[str]) -> int:
     parser = _Parser(
         prog="divtui",
         usage="divtui [FILE | --preset NAME | --p SPEC --q SPEC ...] [--unit UNIT] [--theme NAME]"
-        "\n       divtui {report,presets,themes} ...",
+        "\n       divtui {serve,report,presets,themes} ...",
         description="Explore entropy, cross-entropy and KL divergence: edit p and q and watch "
         "H(p,q) = H(p) + KL(p‖q) move.",
         epilog=SPEC_HELP + "\n\n" + EXAMPLES,
@@ -196,6 +272,7 @@ def _app(argv: Sequence[str]) -> int:
 
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "serve": _serve,
     "report": _report,
     "presets": _presets,
     "themes": _themes,
