@@ -8,6 +8,7 @@ renderer or to the app. Every user error exits with status 2 and one `divtui: er
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -128,6 +129,8 @@ def _port(text: str) -> int:
 
 def scenario_from_args(args: argparse.Namespace, *, default_preset: str | None) -> Scenario:
     """The scenario the options name: a FILE, a --preset, or --p with --q."""
+    if args.file is not None:
+        _check_file_argument(args.file)
     sources = [
         name
         for name, given in (
@@ -152,6 +155,20 @@ def scenario_from_args(args: argparse.Namespace, *, default_preset: str | None) 
     else:
         raise DivtuiError("no scenario: give a FILE, --preset NAME, or --p SPEC --q SPEC")
     return scenario.with_unit(args.unit) if args.unit is not None else scenario
+
+
+def _check_file_argument(name: str) -> None:
+    """Catch a command or a typo of one where a FILE was expected, before "no such file"."""
+    if not name.strip():
+        raise DivtuiError("FILE is empty: give the path of a scenario file")
+    if name in COMMANDS:
+        raise DivtuiError(f"{name!r} is a command: it comes first (divtui {name} [options])")
+    if not Path(name).exists():
+        close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.75)
+        if close:
+            raise DivtuiError(
+                f"{name}: no such file (did you mean the command 'divtui {close[0]}'?)"
+            )
 
 
 # --- commands -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_runner import RUNNERS
+from cli_runner import RUNNERS, run_module
 
 ERRORS: dict[str, tuple[list[str], str]] = {
     "bad spec value": (["report", "--p", "1,x", "--q", "1,2"], "--p item 2: 'x' is not a number"),
@@ -87,3 +87,23 @@ def test_an_error_is_one_line_on_stderr_and_status_2(
     assert lines[0].startswith("divtui: error: ")
     assert fragment.replace("{dir}", str(bad_files)) in lines[0]
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--unit", "bits", "--preset", "coin", "report"],
+            "divtui: error: 'report' is a command: it comes first (divtui report [options])",
+        ),
+        (
+            ["reprot", "--preset", "coin"],
+            "divtui: error: reprot: no such file (did you mean the command 'divtui report'?)",
+        ),
+        (["report", ""], "divtui: error: FILE is empty: give the path of a scenario file"),
+    ],
+)
+def test_a_misplaced_or_mistyped_command_is_named(argv: list[str], message: str) -> None:
+    run = run_module(argv)
+    assert run.status == 2 and run.stdout == ""
+    assert run.stderr == message + "\n"
