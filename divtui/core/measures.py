@@ -64,7 +64,7 @@ def _log(x: FloatArray) -> FloatArray:
     return np.log(x)
 
 
-_BLOCK = 1 << 15
+_BLOCK = 1 << 16
 """Long vectors are decomposed in blocks of this many outcomes, so that p, q and both logs of a
 block stay in cache: one pass over memory instead of five."""
 
