@@ -6,7 +6,7 @@ import signal
 from pathlib import Path
 
 from divtui.app.app import DivtuiApp, theme_names
-from divtui.app.theme_files import discover_themes
+from divtui.app.theme_files import DiscoveredThemes, discover_themes
 from divtui.core.errors import DivtuiError
 from divtui.core.scenario import Scenario
 
@@ -14,9 +14,7 @@ from divtui.core.scenario import Scenario
 def run_app(scenario: Scenario, *, theme: str | None = None, source: str | None = None) -> int:
     """Run the explorer on `scenario`; an unknown theme is an error before the screen opens."""
     themes = discover_themes()
-    if theme is not None and theme not in theme_names(themes):
-        known = ", ".join(theme_names(themes))
-        raise DivtuiError(f"unknown theme {theme!r} (available: {known})")
+    check_theme(theme, themes)
     # A terminal that goes away (an SSH visitor leaving) must end divtui: under `nohup` or a
     # `trap '' HUP` wrapper SIGHUP would stay ignored and the orphan would spin on its dead tty.
     if hasattr(signal, "SIGHUP"):  # not on Windows
@@ -26,3 +24,12 @@ def run_app(scenario: Scenario, *, theme: str | None = None, source: str | None 
     )
     app.run()
     return app.return_code or 0
+
+
+def check_theme(theme: str | None, themes: DiscoveredThemes | None = None) -> None:
+    """An unknown theme is an error before any screen (or server) starts."""
+    if theme is None:
+        return
+    names = theme_names(themes if themes is not None else discover_themes())
+    if theme not in names:
+        raise DivtuiError(f"unknown theme {theme!r} (available: {', '.join(names)})")

@@ -51,8 +51,7 @@ from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from divtui.app.app import theme_names
-from divtui.app.theme_files import discover_themes
+from divtui.app.launch import check_theme
 from divtui.core.errors import DivtuiError
 
 SERVED_DRIVER = "divtui.app.served_driver:ServedDriver"
@@ -89,15 +88,6 @@ def app_command(options: Sequence[str]) -> str:
     """The shell command that starts one served app: this Python, divtui, these options."""
     argv = ["env", f"TEXTUAL_DRIVER={SERVED_DRIVER}", sys.executable, "-m", "divtui", *options]
     return "exec " + shlex.join(argv)
-
-
-def check_theme(theme: str | None) -> None:
-    """An unknown theme is an error now, not in every browser tab later."""
-    if theme is None:
-        return
-    names = theme_names(discover_themes())
-    if theme not in names:
-        raise DivtuiError(f"unknown theme {theme!r} (available: {', '.join(names)})")
 
 
 def check_listen(host: str, port: int) -> None:

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
@@ -266,7 +267,10 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._update_titles()
-        self.query_one("#grid").focus()
+        try:
+            self.table.grid.focus()
+        except NoMatches:  # the app is already closing (its input ended while it started)
+            pass
 
     @property
     def table(self) -> DistributionTable:
