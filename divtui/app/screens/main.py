@@ -3,6 +3,7 @@ binds the new value down to the table, the metrics and the charts."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -267,10 +268,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._update_titles()
-        try:
+        # NoMatches: the app is already closing (its input ended while it started).
+        with contextlib.suppress(NoMatches):
             self.table.grid.focus()
-        except NoMatches:  # the app is already closing (its input ended while it started)
-            pass
 
     @property
     def table(self) -> DistributionTable:
