@@ -174,18 +174,25 @@ def _check_file_argument(name: str) -> None:
 # --- commands -------------------------------------------------------------------------------
 
 
-def _report(argv: Sequence[str]) -> int:
+def _scenario_command(prog: str, description: str, examples: str) -> _Parser:
+    """The parser of a command that takes a scenario (FILE, --preset or --p/--q, --unit)."""
     parser = _Parser(
-        prog="divtui report",
-        description=textwrap.fill(
-            "Print every measure of a scenario: entropy, cross-entropy, KL both ways, "
-            "Jensen–Shannon, total variation, Hellinger and perplexity, with per-outcome terms.",
-            79,
-        ),
-        epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + REPORT_EXAMPLES,
+        prog=prog,
+        description=textwrap.fill(description, 79),
+        epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + examples,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_scenario_options(parser)
+    return parser
+
+
+def _report(argv: Sequence[str]) -> int:
+    parser = _scenario_command(
+        "divtui report",
+        "Print every measure of a scenario: entropy, cross-entropy, KL both ways, "
+        "Jensen–Shannon, total variation, Hellinger and perplexity, with per-outcome terms.",
+        REPORT_EXAMPLES,
+    )
     parser.add_argument(
         "--format",
         choices=[f.value for f in ReportFormat],
@@ -199,18 +206,13 @@ def _report(argv: Sequence[str]) -> int:
 
 
 def _serve(argv: Sequence[str]) -> int:
-    parser = _Parser(
-        prog="divtui serve",
-        description=textwrap.fill(
-            "Serve the explorer to web browsers with textual-serve: each browser tab gets its own "
-            "app on the same scenario, and the app ends when its tab closes. Everything the page "
-            "needs is served from here (no internet). Stop with Ctrl+C.",
-            79,
-        ),
-        epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + SERVE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = _scenario_command(
+        "divtui serve",
+        "Serve the explorer to web browsers with textual-serve: each browser tab gets its own "
+        "app on the same scenario, and the app ends when its tab closes. Everything the page "
+        "needs is served from here (no internet). Stop with Ctrl+C.",
+        SERVE_EXAMPLES,
     )
-    _add_scenario_options(parser)
     parser.add_argument("--theme", metavar="NAME", help="a colour theme (divtui themes)")
     parser.add_argument(
         "--host",

@@ -23,32 +23,29 @@ def frozen(values: npt.ArrayLike) -> FloatArray:
     return array
 
 
-def parse_number(text: str, where: str) -> float:
-    """Turn what a user typed into a finite number (any sign), or say precisely why not."""
+def _parse_float(text: str, where: str) -> float:
     stripped = text.strip()
     if not stripped:
         raise DivtuiError(f"{where}: a value is needed")
     try:
-        value = float(stripped)
+        return float(stripped)
     except ValueError:
         raise DivtuiError(f"{where}: {stripped!r} is not a number") from None
+
+
+def parse_number(text: str, where: str) -> float:
+    """Turn what a user typed into a finite number (any sign), or say precisely why not."""
+    value = _parse_float(text, where)
     if math.isnan(value):
         raise DivtuiError(f"{where}: NaN is not a number here")
     if math.isinf(value):
-        raise DivtuiError(f"{where}: {stripped!r} is not finite")
+        raise DivtuiError(f"{where}: {text.strip()!r} is not finite")
     return value + 0.0
 
 
 def parse_weight(text: str, where: str) -> float:
     """Turn what a user typed into a non-negative finite weight, or say precisely why not."""
-    stripped = text.strip()
-    if not stripped:
-        raise DivtuiError(f"{where}: a value is needed")
-    try:
-        value = float(stripped)
-    except ValueError:
-        raise DivtuiError(f"{where}: {stripped!r} is not a number") from None
-    return check_weight(value, where)
+    return check_weight(_parse_float(text, where), where)
 
 
 def parse_logit(text: str, where: str) -> float:
