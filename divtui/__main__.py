@@ -34,6 +34,7 @@ examples:
   divtui --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "forecast: rain=.2 snow=.3 sleet=.1 hail=.4"
   divtui serve --preset coin                the explorer in a browser: http://127.0.0.1:8000
   divtui report --preset weather            print every measure as a table
+  divtui report --preset weather --format toml > weather.toml   write a scenario file
   divtui report --p "0.5,0.5" --q "0.8,0.2" --format json
   divtui presets                            list the presets
   divtui themes                             list the themes
@@ -52,6 +53,7 @@ examples:
   divtui report --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "uniform: 1 1 1 1"
   divtui report --p "0.5,0.5" --q "0.8,0.2" --q "0.6,0.4" --format csv
   divtui report --preset support-mismatch --format json
+  divtui report --preset weather --format toml > weather.toml   a scenario file to edit
 """
 
 SERVE_EXAMPLES = """\
@@ -197,7 +199,8 @@ def _report(argv: Sequence[str]) -> int:
         "--format",
         choices=[f.value for f in ReportFormat],
         default=ReportFormat.TEXT.value,
-        help="text (default), json, markdown, or csv (one row per model)",
+        help="text (default), json, markdown, csv (one row per model), or toml (the scenario "
+        "itself, as a file to edit and open again)",
     )
     args = parser.parse_args(argv)
     scenario = scenario_from_args(args, default_preset=None)
@@ -277,7 +280,7 @@ def _app(argv: Sequence[str]) -> int:
         "\n       divtui {serve,report,presets,themes} ...",
         description="Explore entropy, cross-entropy and KL divergence: edit p and q and watch "
         "H(p,q) = H(p) + KL(p‖q) move.",
-        epilog=SPEC_HELP + "\n\n" + EXAMPLES,
+        epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_scenario_options(parser)

@@ -9,9 +9,12 @@ import math
 from enum import Enum
 from typing import Any
 
+import tomli_w
+
 from divtui.core.distribution import is_normalised, total_weight
 from divtui.core.measures import PairMeasures
 from divtui.core.scenario import Scenario
+from divtui.core.scenario_file import scenario_to_mapping
 
 
 class ReportFormat(Enum):
@@ -21,6 +24,8 @@ class ReportFormat(Enum):
     JSON = "json"
     MARKDOWN = "markdown"
     CSV = "csv"
+    TOML = "toml"
+    """The scenario itself as a scenario file, to edit and open again."""
 
 
 MEASURE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -93,6 +98,8 @@ def render(scenario: Scenario, format: ReportFormat) -> str:
         return json.dumps(build_report(scenario), indent=2, allow_nan=False) + "\n"
     if format is ReportFormat.CSV:
         return _render_csv(scenario)
+    if format is ReportFormat.TOML:
+        return tomli_w.dumps(scenario_to_mapping(scenario))
     if format is ReportFormat.MARKDOWN:
         return _render_markdown(scenario)
     return _render_text(scenario)

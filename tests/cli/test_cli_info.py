@@ -58,7 +58,7 @@ def test_report_help_shows_usage_and_examples(runner: str) -> None:
     run = RUNNERS[runner](["report", "--help"])
     assert run.status == 0 and run.stderr == ""
     assert run.stdout.startswith("usage: divtui report")
-    assert "--format {text,json,markdown,csv}" in run.stdout
+    assert "--format {text,json,markdown,csv,toml}" in run.stdout
     assert "examples:" in run.stdout
     examples = run.stdout.split("examples:", 1)[1]
     assert "divtui report --preset weather" in examples

@@ -16,7 +16,7 @@ from cli_runner import RUNNERS, Run, run_main, run_module
 from scipy.spatial import distance
 
 from divtui.core.presets import PRESETS, preset
-from divtui.core.scenario_file import save_scenario
+from divtui.core.scenario_file import load_scenario, save_scenario
 
 FILE_TEXT = """\
 title = "From a file"
@@ -303,3 +303,11 @@ def test_the_report_of_a_saved_scenario_matches_its_preset(tmp_path: Path) -> No
     from_file = succeeded(run_main(["report", str(path), "--format", "json"]))
     from_preset = succeeded(run_main(["report", "--preset", "one-hot", "--format", "json"]))
     assert from_file == from_preset
+
+
+@pytest.mark.parametrize("name", ["weather", "label-smoothing", "distillation"])
+def test_the_toml_format_writes_a_scenario_file_that_opens_again(tmp_path: Path, name: str) -> None:
+    text = succeeded(run_main(["report", "--preset", name, "--format", "toml"]))
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path) == preset(name)
