@@ -419,6 +419,26 @@ class Scenario:
         logits[row] = value
         return self._with_model(index, Model.from_logits(model.name, logits, model.temperature))
 
+    def with_column(self, column: int, weights: Sequence[float]) -> Scenario:
+        """A whole column replaced by new weights (a logits model becomes a probability one)."""
+        self._check_column(column)
+        checked = check_weights(list(weights), self.column_name(column))
+        if len(checked) != self.size:
+            raise DivtuiError(
+                f"{self.column_name(column)}: {len(checked)} values for {self.size} outcomes"
+            )
+        return self._with_column(column, checked)
+
+    def with_logits(self, index: int, logits: Sequence[float]) -> Scenario:
+        """A model's logits all replaced (it keeps its temperature)."""
+        model = self._check_model_index(index)
+        checked = check_logits(list(logits), f"{model.name} logits")
+        if len(checked) != self.size:
+            raise DivtuiError(
+                f"{model.name} logits: {len(checked)} values for {self.size} outcomes"
+            )
+        return self._with_model(index, Model.from_logits(model.name, checked, model.temperature))
+
     def with_temperature(self, index: int, temperature: float) -> Scenario:
         """A model's softmax temperature T > 0."""
         model = self._check_model_index(index)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from divtui.core.distribution import check_label, parse_weight
+from divtui.core.distribution import check_label, parse_number, parse_weight
 from divtui.core.errors import DivtuiError
 from divtui.core.scenario import Scenario
 from divtui.core.units import Unit
@@ -101,3 +101,18 @@ def scenario_from_specs(
             weights = [by_label[label] for label in labels]
         models.append((name, weights))
     return Scenario.build(labels, list(p.weights), models, unit=unit, title=title)
+
+
+def parse_column(text: str, size: int, where: str, *, logits: bool = False) -> tuple[float, ...]:
+    """A pasted column: exactly one number per outcome, separated by spaces, commas, semicolons,
+    tabs or newlines. Weights must be valid weights (not all zero); logits any finite numbers."""
+    items = [item for item in _SEPARATORS.split(text.strip()) if item]
+    if len(items) != size:
+        raise DivtuiError(f"{where}: got {len(items)} values for {size} outcomes")
+    values = []
+    for position, item in enumerate(items, start=1):
+        at = f"{where}, value {position}"
+        values.append(parse_number(item, at) if logits else parse_weight(item, at))
+    if not logits and not any(value > 0 for value in values):
+        raise DivtuiError(f"{where}: all weights are zero; at least one must be positive")
+    return tuple(values)

@@ -38,6 +38,7 @@ from divtui.core.logits import Objective
 from divtui.core.presets import PRESETS, preset
 from divtui.core.scenario import P_COLUMN, Scenario
 from divtui.core.scenario_file import load_scenario, save_scenario
+from divtui.core.spec import parse_column
 from divtui.core.training import MAX_LEARNING_RATE, TrainingRun, suggested_learning_rate
 
 _CHANGES = frozenset(
@@ -410,6 +411,32 @@ class MainScreen(Screen[None]):
             return
         self.scenario = next_scenario
         event.control.close_editor()
+
+    @on(DistributionTable.ColumnPasted)
+    def _on_column_pasted(self, event: DistributionTable.ColumnPasted) -> None:
+        scenario = self.scenario
+        if event.column is None:
+            self.notify(
+                "Paste numbers onto p or a model's column, one per outcome.",
+                severity="error",
+                markup=False,
+            )
+            return
+        name = scenario.column_name(event.column)
+        try:
+            if event.column > P_COLUMN and scenario.models[event.column - 1].is_logits:
+                logits = parse_column(
+                    event.text, scenario.size, f"pasted {name} logits", logits=True
+                )
+                next_scenario = scenario.with_logits(event.column - 1, logits)
+            else:
+                weights = parse_column(event.text, scenario.size, f"pasted {name}")
+                next_scenario = scenario.with_column(event.column, weights)
+        except DivtuiError as error:
+            self.notify(str(error), title="Paste refused", severity="error", markup=False)
+            return
+        self.scenario = next_scenario
+        self.notify(f"Pasted {scenario.size} values into {name}.", timeout=2, markup=False)
 
     @on(DataTable.CellHighlighted)
     def _on_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:

@@ -7,6 +7,7 @@ validates it, and either sends down a new scenario (`close_editor`) or the reaso
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,6 +22,9 @@ from textual.widgets import Input, Label
 
 from divtui.app.widgets.outcome_grid import LABEL_COLUMN, OutcomeGrid
 from divtui.core.scenario import Scenario
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+"""What separates the numbers of a pasted column (as the command line's SPECs)."""
 
 
 class CellInput(Input):
@@ -97,6 +101,8 @@ class DistributionTable(Vertical):
         if self._editing is None:
             return False
         editor = self.query_one(CellInput)
+        if event.key == "paste":
+            return False  # a paste while the editor opens is handled as a paste
         if event.key == "enter":
             self._commit_text(editor.value)
         elif event.key == "escape":
@@ -188,6 +194,32 @@ class DistributionTable(Vertical):
         coordinate = self._editing
         column = None if coordinate.column == LABEL_COLUMN else coordinate.column - 1
         self.post_message(self.CellEdited(self, coordinate.row, column, text))
+
+    @dataclass
+    class ColumnPasted(Message):
+        """A list of numbers was pasted onto a column; the owner applies it whole or refuses."""
+
+        table: DistributionTable
+        """The table pasted into."""
+        column: int | None
+        """The scenario column under the cursor (None for the label column)."""
+        text: str
+        """Exactly what was pasted."""
+
+        @property
+        def control(self) -> DistributionTable:
+            """The table pasted into."""
+            return self.table
+
+    @on(OutcomeGrid.Pasted)
+    def _on_pasted(self, event: OutcomeGrid.Pasted) -> None:
+        event.stop()
+        text = event.text.strip()
+        column = None if event.coordinate.column == LABEL_COLUMN else event.coordinate.column - 1
+        if column is not None and text and len(_SEPARATORS.split(text)) == 1:
+            self.open_editor(event.coordinate, text)  # one number: edit the cell with it
+        else:
+            self.post_message(self.ColumnPasted(self, column, event.text))
 
     @on(CellInput.Cancelled)
     def _cancel(self, event: CellInput.Cancelled) -> None:

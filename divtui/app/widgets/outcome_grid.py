@@ -181,6 +181,30 @@ class OutcomeGrid(DataTable[Text]):
             event.prevent_default()
             self._request_edit(event.character)
 
+    class Pasted(Message):
+        """Text was pasted while the grid had focus."""
+
+        def __init__(self, grid: OutcomeGrid, coordinate: Coordinate, text: str) -> None:
+            super().__init__()
+            self.grid = grid
+            self.coordinate = coordinate
+            """The grid cell under the cursor when the text arrived."""
+            self.text = text
+
+        @property
+        def control(self) -> OutcomeGrid:
+            """The grid pasted into."""
+            return self.grid
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Pasted text goes to the owner: a number edits the cell, a list replaces the column."""
+        event.stop()
+        event.prevent_default()
+        if self.editor_keys is not None and self.editor_keys(events.Key("paste", None)):
+            return
+        if self.row_count:
+            self.post_message(self.Pasted(self, self.cursor_coordinate, event.text))
+
     def on_click(self, event: events.Click) -> None:
         """A double click edits the cell under the pointer."""
         if event.chain == 2 and self.row_count:
