@@ -9,10 +9,13 @@ from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from divtui.app.screens.confirm import ConfirmScreen
 from divtui.app.screens.main import MainScreen
+from divtui.app.screens.modal import Palette
 from divtui.app.theme_files import CHART_VARIABLES, DiscoveredThemes, discover_themes
 from divtui.core.scenario import Scenario
 
@@ -62,6 +65,15 @@ class DivtuiApp(App[None]):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(CHART_VARIABLES)
+
+    def action_command_palette(self) -> None:
+        """Show the command palette (one that a double click on its background closes once)."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """Show the palette listing the themes (ctrl+t)."""
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self._scenario, self._path)

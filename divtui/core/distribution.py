@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -118,7 +119,16 @@ def check_label(label: object, where: str) -> str:
     cleaned = label.strip()
     if not cleaned:
         raise DivtuiError(f"{where}: a label cannot be empty")
-    return cleaned
+    return check_no_control(cleaned, where)
+
+
+def check_no_control(text: str, where: str) -> str:
+    """Refuse control characters other than tab and newline in a name shown on a terminal: an
+    ESC from a file (`\x1b]0;…\x07`) would reach the terminal and drive it."""
+    for char in text:
+        if char not in "\t\n" and unicodedata.category(char) == "Cc":
+            raise DivtuiError(f"{where}: {text!r} contains the control character {char!r}")
+    return text
 
 
 def check_labels(labels: Iterable[object], where: str) -> tuple[str, ...]:

@@ -17,17 +17,24 @@ from divtui.core.errors import DivtuiError
 
 
 def log_softmax(logits: FloatArray, temperature: float = 1.0) -> FloatArray:
-    """log softmax(z / T), computed stably by subtracting the largest logit first."""
-    scaled = np.asarray(logits, dtype=np.float64) / temperature
-    shifted = scaled - np.max(scaled)
+    """log softmax(z / T), computed stably by subtracting the largest logit first.
+
+    The shift comes before the division: (z − max z) / T is 0 or below, where z / T itself can
+    overflow to inf (huge logits, a tiny T) and inf − inf is NaN.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        shifted = (z - np.max(z)) / temperature
     result: FloatArray = shifted - np.log(np.sum(np.exp(shifted)))
     return result
 
 
 def softmax(logits: FloatArray, temperature: float = 1.0) -> FloatArray:
-    """softmax(z / T): probabilities proportional to exp(z_i / T)."""
-    shifted = np.asarray(logits, dtype=np.float64) / temperature
-    e = np.exp(shifted - np.max(shifted))
+    """softmax(z / T): probabilities proportional to exp(z_i / T), computed as exp((z − max z) / T)
+    so that no exponent overflows (see `log_softmax`)."""
+    z = np.asarray(logits, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        e = np.exp((z - np.max(z)) / temperature)
     result: FloatArray = e / np.sum(e)
     return result
 

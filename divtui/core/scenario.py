@@ -17,6 +17,7 @@ from divtui.core.distribution import (
     FloatArray,
     check_label,
     check_labels,
+    check_no_control,
     check_weight,
     check_weights,
     frozen,
@@ -205,7 +206,7 @@ class Scenario:
             p_weights=p_weights,
             models=tuple(checked_models),
             unit=unit,
-            title=title.strip() or "Untitled",
+            title=check_no_control(title.strip(), "title") or "Untitled",
             label_smoothing=check_smoothing(label_smoothing),
             _checked=True,
         )
@@ -396,7 +397,7 @@ class Scenario:
 
     def with_title(self, title: str) -> Scenario:
         """The same scenario under another title."""
-        return replace(self, title=title.strip() or "Untitled")
+        return replace(self, title=check_no_control(title.strip(), "title") or "Untitled")
 
     def with_label_smoothing(self, epsilon: float) -> Scenario:
         """The measures use p' = (1 − ε)·p + ε/K."""
@@ -548,4 +549,4 @@ def check_model_name(name: object, where: str) -> str:
             f"{where}: {cleaned!r} is {len(cleaned)} characters; a model name has at most "
             f"{MAX_NAME_LENGTH}"
         )
-    return cleaned
+    return check_no_control(cleaned, where)

@@ -14,10 +14,13 @@ q = [0.25, 0.25, 0.25, 0.25]
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
+import stat
 import tempfile
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +39,12 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a scenario file; every error names the file and the key."""
     file = Path(path)
+    shown = _shown(file)
     data = _read_toml(file)
     try:
         return scenario_from_mapping(data)
     except DivtuiError as error:
-        raise DivtuiError(f"{file}: {error}") from None
+        raise DivtuiError(f"{shown}: {error}") from None
 
 
 def scenario_from_mapping(data: dict[str, Any]) -> Scenario:
@@ -127,10 +131,11 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
 def write_atomic(file: Path, data: bytes) -> None:
     """Write to a temporary file beside `file`, fsync it, then rename it over `file`."""
     directory = file.parent if str(file.parent) else Path(".")
+    shown = _shown(file)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise DivtuiError(f"{file}: cannot write there ({error.strerror or error})") from None
+        raise DivtuiError(f"{shown}: cannot write there ({error.strerror or error})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -142,7 +147,7 @@ def write_atomic(file: Path, data: bytes) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise DivtuiError(f"{file}: could not save ({error.strerror or error})") from None
+        raise DivtuiError(f"{shown}: could not save ({error.strerror or error})") from None
 
 
 def _mode_for(file: Path) -> int:
@@ -155,27 +160,48 @@ def _mode_for(file: Path) -> int:
         return 0o666 & ~umask
 
 
+def _shown(file: Path) -> str:
+    """The file as a message names it: as given, or quoted with escapes when its name holds a
+    control character (a newline would split the one-line error, an ESC would reach the
+    terminal)."""
+    name = str(file)
+    return repr(name) if any(unicodedata.category(char) == "Cc" for char in name) else name
+
+
 def _read_toml(file: Path) -> dict[str, Any]:
+    shown = _shown(file)
     try:
         if file.is_dir():
-            raise DivtuiError(f"{file}: is a directory, not a scenario file")
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DivtuiError(f"{file}: {size} bytes is too large for a TOML scenario")
-        raw = file.read_bytes()
+            raise DivtuiError(f"{shown}: is a directory, not a scenario file")
+        info = file.stat()
+        if stat.S_ISREG(info.st_mode):
+            if info.st_size > MAX_FILE_BYTES:
+                raise DivtuiError(f"{shown}: {info.st_size} bytes is too large for a TOML scenario")
+            raw = file.read_bytes()
+        else:  # a pipe or a device (/dev/stdin, /dev/zero): its size is known once it is read
+            with file.open("rb") as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise DivtuiError(
+                    f"{shown}: more than {MAX_FILE_BYTES} bytes is too large for a TOML scenario"
+                )
     except FileNotFoundError:
-        raise DivtuiError(f"{file}: no such file") from None
+        raise DivtuiError(f"{shown}: no such file") from None
     except PermissionError:
-        raise DivtuiError(f"{file}: permission denied") from None
+        raise DivtuiError(f"{shown}: permission denied") from None
     except OSError as error:
-        raise DivtuiError(f"{file}: cannot read ({error.strerror or error})") from None
+        raise DivtuiError(f"{shown}: cannot read ({error.strerror or error})") from None
+    # A byte-order mark (Windows editors write one) is not part of the TOML document.
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = raw.decode("utf-8")
+        text = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
         raise DivtuiError(
-            f"{file}: not a text file (invalid UTF-8 at byte {error.start})"
+            f"{shown}: not a text file (invalid UTF-8 at byte {bom + error.start})"
         ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DivtuiError(f"{file}: invalid TOML: {error}") from None
+        raise DivtuiError(f"{shown}: invalid TOML: {error}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise DivtuiError(f"{shown}: invalid TOML: arrays or tables nested too deeply") from None

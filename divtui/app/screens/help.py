@@ -11,8 +11,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from divtui.app.screens.modal import Dialog
 
 NAVIGATION: tuple[tuple[str, str], ...] = (
     ("↑ ↓ ← →, mouse", "move between cells"),
@@ -47,7 +48,7 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key divtui answers to, with a line on what the app shows."""
 
     DEFAULT_CSS = """

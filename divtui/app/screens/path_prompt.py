@@ -13,10 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
+from divtui.app.screens.modal import Dialog
 from divtui.core.errors import DivtuiError
 
 SCENARIO_SUFFIX = ".toml"
@@ -78,7 +78,7 @@ def _rank(entry: os.DirEntry[str]) -> int:
     return 0 if _is_dir(entry) or entry.name.endswith(SCENARIO_SUFFIX) else 1
 
 
-class PathPromptScreen(ModalScreen[Path | None]):
+class PathPromptScreen(Dialog[Path | None]):
     """Ask for a file path; dismiss with it once it passes the checks, or None on Escape.
 
     With `must_exist` (Open) the path must name an existing file; without it (Save as) its
@@ -157,6 +157,8 @@ class PathPromptScreen(ModalScreen[Path | None]):
     @on(Input.Submitted, "#path-input")
     def _on_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if not self.is_active:  # a second Enter queued behind the one that answered
+            return
         try:
             path = self.validate_path(event.value)
             if self._check is not None:

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from divtui.app.screens.modal import Dialog
 from divtui.core.presets import PRESETS, Preset
 
 TITLE = "Choose a preset (it replaces the scenario; ctrl+z undoes)"
@@ -24,7 +24,20 @@ def preset_option(preset: Preset) -> Option:
     return Option(prompt, id=preset.name)
 
 
-class PresetPickerScreen(ModalScreen[str | None]):
+class PresetList(OptionList):
+    """The list of presets. It pages only while it shows some rows: Textual's OptionList raises
+    KeyError when asked to page with none (the terminal resized to a few rows)."""
+
+    def action_page_up(self) -> None:
+        if self.scrollable_content_region:
+            super().action_page_up()  # type: ignore[no-untyped-call]
+
+    def action_page_down(self) -> None:
+        if self.scrollable_content_region:
+            super().action_page_down()  # type: ignore[no-untyped-call]
+
+
+class PresetPickerScreen(Dialog[str | None]):
     """Every preset in `PRESETS`; dismiss with the chosen name, or None on Escape."""
 
     DEFAULT_CSS = """
@@ -37,6 +50,8 @@ class PresetPickerScreen(ModalScreen[str | None]):
     PresetPickerScreen #preset-title { text-style: bold; margin-bottom: 1; }
     /* 60vh leaves room for the title (even wrapped), the hint and the borders at 60x16 */
     PresetPickerScreen OptionList { height: auto; max-height: 60vh; }
+    /* Narrower, the options would have no width left, which Textual cannot wrap (it raises). */
+    PresetPickerScreen OptionList { min-width: 12; }
     PresetPickerScreen #preset-hint { color: $text-muted; }
     """
 
@@ -46,7 +61,7 @@ class PresetPickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(TITLE, id="preset-title", markup=False)
-            yield OptionList(*(preset_option(p) for p in PRESETS.values()), id="presets")
+            yield PresetList(*(preset_option(p) for p in PRESETS.values()), id="presets")
             yield Label("↑ ↓ move · Enter chooses · Escape cancels", id="preset-hint")
 
     def on_mount(self) -> None:

@@ -9,13 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from divtui.app.screens.modal import Dialog
 from divtui.core.errors import DivtuiError
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(Dialog[str | None]):
     """Ask a question; dismiss with the answer once `check` accepts it, or None on Escape."""
 
     DEFAULT_CSS = """
@@ -48,6 +48,8 @@ class PromptScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
         event.stop()
+        if not self.is_active:  # a second Enter queued behind the one that answered
+            return
         if self._check is not None:
             try:
                 self._check(event.value)

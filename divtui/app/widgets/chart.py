@@ -8,12 +8,23 @@ reused until the data, the size or the theme changes.
 
 from __future__ import annotations
 
+import math
+
 from textual.app import RenderResult
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
 from divtui.app.colours import PlotextColour, plotext_colour
 from divtui.core.scenario import Scenario
+
+LARGEST_DRAWN = 1e300
+"""Finite values beyond this are drawn like infinite ones, capped: plotext's axis arithmetic on
+them would overflow (a logits model with a gap near 1e308 has such a cross-entropy)."""
+
+
+def drawable(value: float) -> bool:
+    """Whether a value can go on a chart's axis as it is."""
+    return math.isfinite(value) and abs(value) <= LARGEST_DRAWN
 
 
 class Chart(PlotextPlot, can_focus=True):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from divtui.app.widgets.chart import Chart
+from divtui.app.widgets.chart import Chart, drawable
 from divtui.core.scenario import Scenario
 
 CAP = 1.35
@@ -18,7 +18,7 @@ CAP = 1.35
 
 def capped_height(values: list[float], floor: float) -> float:
     """Where to cap infinite bars: above every finite value (and the floor), never zero."""
-    finite = [v for v in values if math.isfinite(v)]
+    finite = [v for v in values if drawable(v)]
     top = max([floor, *finite], default=floor)
     return top * CAP if top > 0 else 1.0
 
@@ -32,7 +32,7 @@ class DecompositionChart(Chart):
         entropy = scenario.measures[0].entropy_p
         cross = [m.cross_entropy for m in scenario.measures]
         cap = capped_height(cross, entropy)
-        kl = [(ce if math.isfinite(ce) else cap) - entropy for ce in cross]
+        kl = [(ce if drawable(ce) else cap) - entropy for ce in cross]
         # textual-plotext's stub lacks `labels` and per-series colour lists that plotext takes.
         series_style: dict[str, Any] = {
             "labels": ["H(p)", "KL(p‖q)"],
@@ -44,10 +44,12 @@ class DecompositionChart(Chart):
         plt.xlim(0.25, len(names) + 0.75)
         plt.horizontal_line(entropy, color=self.colour("divtui-entropy"))
         for position, value in enumerate(cross, start=1):
-            label = "∞" if math.isinf(value) else f"{value:.3f}"
+            label = (
+                "∞" if math.isinf(value) else f"{value:.3f}" if drawable(value) else f"{value:.3g}"
+            )
             # One text row above the bar, whatever the chart's height.
             row = cap * 1.15 / max(1, self.size.height - 6)
-            height = (value if math.isfinite(value) else cap) + max(row * 1.2, cap * 0.04)
+            height = (value if drawable(value) else cap) + max(row * 1.2, cap * 0.04)
             self.label(label, position, height, "divtui-cross-entropy")
         plt.ylim(0, cap * 1.15)
         plt.title(f"H(p,q) = H(p) + KL(p‖q)   [{scenario.unit.value}]")

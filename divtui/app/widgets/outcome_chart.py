@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from divtui.app.widgets.chart import Chart
+from divtui.app.widgets.chart import Chart, drawable
 from divtui.app.widgets.decomposition_chart import capped_height
 from divtui.core.scenario import Scenario
 
@@ -60,7 +60,7 @@ class OutcomeChart(Chart):
             ):
                 values.append(float(np.sum(vector[rest])))
         cap = capped_height(series[1] + series[0], 0.0)
-        drawn = [[v if math.isfinite(v) else cap for v in values] for values in series]
+        drawn = [[v if drawable(v) else cap for v in values] for values in series]
         # textual-plotext's stub lacks `labels` and per-series colour lists that plotext takes.
         series_style: dict[str, Any] = {
             "labels": ["−p log p", "−p log q", "p log(p/q)"],

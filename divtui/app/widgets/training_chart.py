@@ -12,7 +12,7 @@ import math
 import numpy as np
 from textual.reactive import reactive
 
-from divtui.app.widgets.chart import Chart
+from divtui.app.widgets.chart import Chart, drawable
 from divtui.core.logits import Objective
 from divtui.core.scenario import Scenario
 from divtui.core.training import TrainingRun
@@ -125,13 +125,13 @@ class TrainingChart(Chart):
             return
         values = list(run.history)
         floor = run.floor
-        finite = [v for v in values if math.isfinite(v)]
+        finite = [v for v in values if drawable(v)]
         top = max([floor, *finite])
         span = top - floor
         # A run that starts at its floor would otherwise magnify rounding into a staircase.
         span = max(span, MIN_SPAN * max(1.0, abs(floor)))
         cap = top + INFINITY_CAP * span
-        drawn = [v if math.isfinite(v) else cap for v in values]
+        drawn = [v if drawable(v) else cap for v in values]
         lower = floor - 0.1 * span
         upper = (cap if len(finite) < len(values) else top) + 0.15 * span
         right = max(MIN_STEPS_SHOWN, run.steps)

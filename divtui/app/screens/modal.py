@@ -1,0 +1,47 @@
+"""Modal screens that close once: divtui's dialogs and the command palette.
+
+Input typed or clicked fast can queue a second answer behind the one that closes a modal screen
+(Enter twice, a double click on the palette's background): it reaches the screen after it has
+left the stack. Textual's `dismiss` would then pop whatever screen is on top, the main screen or
+the dialog beneath (Textualize/textual#2575), so a screen that is no longer active ignores it.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.await_complete import AwaitComplete
+from textual.command import CommandList, CommandPalette
+from textual.screen import ModalScreen
+
+ResultType = TypeVar("ResultType")
+
+
+class Dialog(ModalScreen[ResultType]):
+    """The base of divtui's dialogs: a modal screen dismissed at most once."""
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete()  # nothing to wait for
+        return super().dismiss(result)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, dismissed at most once."""
+
+    DEFAULT_CSS = """
+    /* Narrower, the commands would have no width left, which Textual cannot wrap. */
+    Palette > Vertical { min-width: 20; }
+    """
+
+    def dismiss(self, result: None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete()  # nothing to wait for
+        return super().dismiss(result)
+
+    def _action_command_list(self, action: str) -> None:
+        # Textual's OptionList raises KeyError when asked to page while it shows no rows (a
+        # terminal a few rows high, or a key pressed before the list is first laid out).
+        if action.startswith("page_") and not self.query_one(CommandList).scrollable_content_region:
+            return
+        super()._action_command_list(action)
