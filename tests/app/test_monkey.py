@@ -27,9 +27,11 @@ from textual import events
 from textual.app import App
 from textual.command import CommandPalette
 from textual.drivers.headless_driver import HeadlessDriver
+from textual.errors import NoWidget
 from textual.geometry import Size
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
+from textual.widgets import Footer, Header
 
 from divtui.app.app import DivtuiApp, stylesheet
 from divtui.app.screens.confirm import ConfirmScreen
@@ -94,6 +96,8 @@ KEY_MIX: list[tuple[list[str], int]] = [
 ]
 
 QUIT_KEYS = frozenset({"q", "ctrl+q"})
+PALETTE_KEYS = frozenset({"ctrl+p", "ctrl+t"})
+"""Keys that open Textual's command palette."""
 
 
 def random_key(rng: random.Random) -> str:
@@ -180,6 +184,7 @@ class Monkey:
     waiting for each to be handled (Pilot's `press` and `click` wait at least 40 ms); every
     `PAUSE_EVERY` steps the monkey waits for the app to catch up. So what it sees on screen when
     it picks an input may lag a little behind the inputs already sent, as a fast typist's would.
+    The one exception is Textual's command palette (see `step`).
     """
 
     def __init__(self, pilot: Pilot[None], seed: int) -> None:
@@ -215,9 +220,10 @@ class Monkey:
             else:
                 self.resize(*random_size(rng))
         if self.paced or isinstance(self.app.screen, CommandPalette):
-            # Textual's command palette has races of its own with input queued behind the
-            # input that closes it (its search worker outlives it), so around it the monkey
-            # waits for the app after each input, as a person would.
+            # Textual's own command palette has races with input queued behind a change to its
+            # list (a click on an option that a search has just removed raises IndexError in
+            # OptionList), so around it the monkey waits for the app after each input, as a
+            # person would. divtui's dialogs get no such favour.
             self.paced = False
             await self.pilot.pause()
         else:
@@ -227,7 +233,7 @@ class Monkey:
         """A key press, as `Pilot.press` makes it."""
         assert key not in QUIT_KEYS
         self.log.append(f"press {key}")
-        self.paced = key == "ctrl+t"
+        self.paced = key in PALETTE_KEYS
         name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
         try:
             character: str | None = unicodedata.lookup(
@@ -243,12 +249,19 @@ class Monkey:
         x, y = self.rng.randrange(width), self.rng.randrange(height)
         times = 2 if self.rng.random() < 0.2 else 1
         self.log.append(f"click {x},{y} ×{times}")
-        # The header's icon and the footer's ^p open the command palette.
-        self.paced = y in (0, height - 1)
+        self.paced = self.on_header_or_footer(x, y)  # its icon and ^p open the palette
         self.app.post_message(events.MouseMove(None, x, y, 0, 0, 0, False, False, False, x, y))
         for _ in range(times):
             for event in (events.MouseDown, events.MouseUp):
                 self.app.post_message(event(None, x, y, 0, 0, 1, False, False, False, x, y))
+
+    def on_header_or_footer(self, x: int, y: int) -> bool:
+        """Whether the point is on the header or the footer, as the screen was last laid out."""
+        try:
+            widget, _ = self.app.get_widget_at(x, y)
+        except NoWidget:
+            return False
+        return any(isinstance(node, Header | Footer) for node in widget.ancestors_with_self)
 
     def paste(self, text: str) -> None:
         """A bracketed paste: the app hands it to the focused widget."""

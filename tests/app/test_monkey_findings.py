@@ -12,17 +12,18 @@ from typing import Any
 import pytest
 from textual import events
 from textual.app import App
-from textual.command import CommandPalette
+from textual.command import CommandInput, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 
 from divtui.app.app import DivtuiApp
 from divtui.app.screens.preset_picker import PresetPickerScreen
 from divtui.app.screens.prompt import PromptScreen
+from divtui.app.widgets.distribution_table import DistributionTable
 from divtui.core.presets import preset
 from divtui.core.scenario import ModelInput, Scenario
 
-from .support import SIZE, draw_counts, main_screen, new_app, type_text
+from .support import SIZE, draw_counts, main_screen, new_app, toasts, type_text
 
 
 def send_at_once(app: App[Any], *keys: str) -> None:
@@ -168,3 +169,43 @@ async def test_a_cross_entropy_near_the_float_limit_is_drawn_capped(logits: list
         await pilot.pause(0.3)
         await settle(pilot)
         assert pilot.app._exception is None
+
+
+@pytest.mark.parametrize("key", ["ctrl+p", "ctrl+t"])
+async def test_a_palette_that_is_not_active_starts_no_search(
+    key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key queued behind the input that closed the palette still changes its input; the
+    search Textual started for it outlived the palette and failed in a worker (NoMatches)."""
+    searched: list[str] = []
+    monkeypatch.setattr(CommandPalette, "_gather_commands", lambda _, text: searched.append(text))
+    async with new_app().run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        await settle(pilot)
+        palette = active(pilot.app)
+        assert isinstance(palette, CommandPalette)
+        palette.query_one(CommandInput).value = "first"
+        await settle(pilot)
+        assert searched[-1] == "first"  # the palette on top searches as you type
+        pilot.app.push_screen(PromptScreen("over the palette"))
+        await settle(pilot)
+        palette.query_one(CommandInput).value = "second"
+        await settle(pilot)
+        assert "second" not in searched
+
+
+# --- a paste that arrives after its column went away -------------------------------------------
+
+
+async def test_a_paste_on_a_column_removed_meanwhile_is_refused() -> None:
+    """The grid names the column when the paste arrives; a model removed (M, undo, redo) before
+    the screen handles it left an index past the models (IndexError in column_name)."""
+    async with new_app().run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(pilot.app)
+        before = screen.scenario
+        table = screen.table
+        table.post_message(DistributionTable.ColumnPasted(table, 2, "1 2 3 4"))
+        await settle(pilot)
+        assert pilot.app._exception is None
+        assert screen.scenario is before
+        assert any("column it was pasted on is gone" in toast for toast in toasts(pilot.app))

@@ -422,6 +422,13 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
+        if not 0 <= event.column < scenario.column_count:  # a model went away on the way
+            self.notify(
+                "Paste refused: the column it was pasted on is gone.",
+                severity="error",
+                markup=False,
+            )
+            return
         name = scenario.column_name(event.column)
         try:
             if event.column > P_COLUMN and scenario.models[event.column - 1].is_logits:

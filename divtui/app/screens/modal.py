@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import on
 from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette
 from textual.screen import ModalScreen
+from textual.widgets import Input
 
 ResultType = TypeVar("ResultType")
 
@@ -38,6 +40,15 @@ class Palette(CommandPalette):
         if not self.is_active:
             return AwaitComplete()  # nothing to wait for
         return super().dismiss(result)
+
+    @on(Input.Changed)
+    def _no_search_once_closed(self, event: Input.Changed) -> None:
+        # A key queued behind the click or key that closed the palette still reaches its input;
+        # the search Textual would start for it outlives the palette and fails on its removed
+        # list (NoMatches in a worker). Stopping the default skips CommandPalette's handler.
+        if not self.is_active:
+            event.stop()
+            event.prevent_default()
 
     def _action_command_list(self, action: str) -> None:
         # Textual's OptionList raises KeyError when asked to page while it shows no rows (a
