@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -131,8 +132,30 @@ def check_no_control(text: str, where: str) -> str:
     return text
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The control characters (Unicode category Cc) other than tab and newline."""
+
+
 def check_labels(labels: Iterable[object], where: str) -> tuple[str, ...]:
-    """Check a list of labels: each valid, none repeated."""
+    """Check a list of labels: each valid, none repeated.
+
+    A million labels from a model's vocabulary are checked with C-level passes (map, set, one
+    regex over the joined text); only a list that fails is walked label by label, to name the
+    first offending index.
+    """
+    items = labels.tolist() if isinstance(labels, np.ndarray) else list(labels)
+    if set(map(type, items)) == {str}:
+        cleaned = list(map(str.strip, items))
+        if (
+            "" not in cleaned
+            and len(set(cleaned)) == len(cleaned)
+            and _CONTROL.search(" ".join(cleaned)) is None
+        ):
+            return tuple(cleaned)
+    return _check_labels_one_by_one(items, where)
+
+
+def _check_labels_one_by_one(labels: Iterable[object], where: str) -> tuple[str, ...]:
     seen: dict[str, int] = {}
     checked: list[str] = []
     for index, label in enumerate(labels):

@@ -495,13 +495,19 @@ def compare(
     h_p, ce, ce_pm = sums[0]
     rce, h_q, ce_qm = sums[1]
     weights = np.array([h_p + ce, h_q + rce, h_p + ce_pm, h_q + ce_qm])
-    kls = _kl_nats(
-        rows.take(_KL_FROM, axis=0),
-        rows.take(_KL_TO, axis=0),
-        logs.take(_KL_FROM, axis=0),
-        logs.take(_KL_TO, axis=0),
-        weight=weights,
-    ).tolist()
+    if pv.shape[0] <= _BLOCK:
+        kls = _kl_nats(
+            rows.take(_KL_FROM, axis=0),
+            rows.take(_KL_TO, axis=0),
+            logs.take(_KL_FROM, axis=0),
+            logs.take(_KL_TO, axis=0),
+            weight=weights,
+        ).tolist()
+    else:  # long vectors: four passes over views, not four stacked copies of (p, q, m, logs)
+        kls = [
+            float(_kl_nats(rows[i], rows[j], logs[i], logs[j], weight=w))
+            for i, j, w in zip(_KL_FROM.tolist(), _KL_TO.tolist(), weights.tolist(), strict=True)
+        ]
     kl, rkl = _clamp_kl(kls[0]), _clamp_kl(kls[1])
     js = _clamp_js(_exact_m_js(0.5 * (kls[2] + kls[3]), pv, qv))
     roots = np.sqrt(rows[:2])
