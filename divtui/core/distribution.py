@@ -75,8 +75,8 @@ def check_weights(values: object, where: str) -> FloatArray:
         raise DivtuiError(f"{where}: expected a list of numbers, got {type(values).__name__}")
     if len(values) == 0:
         raise DivtuiError(f"{where}: the list is empty")
-    if isinstance(values, np.ndarray):
-        array = np.asarray(values, dtype=np.float64)
+    array = number_array(values)
+    if array is not None:
         bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
         if bad.size:
             index = int(bad[0])
@@ -89,6 +89,21 @@ def check_weights(values: object, where: str) -> FloatArray:
     if not np.any(array > 0):
         raise DivtuiError(f"{where}: all weights are zero; at least one must be positive")
     return frozen(array)
+
+
+def number_array(values: Sequence[object] | np.ndarray) -> FloatArray | None:
+    """`values` as float64 when every one is a real number (no bools), else None.
+
+    A C-level pass, so a million values from a file are not checked one by one; the caller
+    walks the values itself only when this returns None, to name the first that is wrong.
+    """
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind in "fiu":
+            return np.asarray(values, dtype=np.float64) + 0.0  # + 0.0: −0.0 becomes 0.0
+        return None
+    if set(map(type, values)) <= {float, int}:
+        return np.array(values, dtype=np.float64) + 0.0
+    return None
 
 
 def normalise(weights: FloatArray) -> FloatArray:

@@ -12,7 +12,7 @@ from enum import Enum
 
 import numpy as np
 
-from divtui.core.distribution import FloatArray, frozen
+from divtui.core.distribution import FloatArray, frozen, number_array
 from divtui.core.errors import DivtuiError
 
 
@@ -68,6 +68,9 @@ def check_logits(values: object, where: str) -> FloatArray:
         raise DivtuiError(f"{where}: expected a list of numbers, got {type(values).__name__}")
     if len(values) == 0:
         raise DivtuiError(f"{where}: the list is empty")
+    array = number_array(values)
+    if array is not None and bool(np.all(np.isfinite(array))):
+        return frozen(array)
     checked = []
     for index, value in enumerate(values):
         if isinstance(value, bool) or not isinstance(value, int | float | np.floating):

@@ -1,4 +1,4 @@
-"""Scenario files in TOML: read with tomllib, written with tomli-w by atomic replace.
+"""Scenario files: TOML (written by hand), and by suffix .npz, .csv and the report's .json.
 
 ```toml
 title = "Weather"
@@ -10,23 +10,24 @@ p = [0.14, 0.37, 0.03, 0.46]
 name = "uniform"
 q = [0.25, 0.25, 0.25, 0.25]
 ```
+
+TOML is read with tomllib and written with tomli-w; every file is written by atomic replace.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
+import json
 import os
-import stat
-import tempfile
 import tomllib
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from divtui.core.array_files import MAX_CSV_BYTES, load_csv, load_npz, save_csv, save_npz
 from divtui.core.errors import DivtuiError
+from divtui.core.file_io import decode_text, read_bytes, shown, write_atomic
 from divtui.core.scenario import ModelInput, Scenario
 from divtui.core.units import Unit
 
@@ -35,16 +36,71 @@ MODEL_KEYS = frozenset({"name", "q", "logits", "temperature"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger TOML files are refused before they are read."""
 
+LARGE_SCENARIO = 1000
+"""Over this many outcomes a scenario is saved as .npz rather than TOML (10^6 outcomes are
+30 MB of TOML that take seconds to parse, and a few hundred ms as .npz)."""
+
+SUFFIXES = (".toml", ".npz", ".csv", ".json")
+"""The file types divtui opens; any other suffix is read as TOML."""
+
+_REPORT_ONLY_KEYS = frozenset({"entropy_p", "p_smoothed"})
+_REPORT_ONLY_MODEL_KEYS = frozenset(
+    {
+        "entropy_q",
+        "cross_entropy",
+        "kl",
+        "reverse_cross_entropy",
+        "reverse_kl",
+        "js_divergence",
+        "js_distance",
+        "total_variation",
+        "hellinger",
+        "perplexity",
+        "support_mismatch",
+        "terms",
+        "terms_omitted",
+    }
+)
+"""What `divtui report --format json` derives from a scenario; read back, it is ignored."""
+
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario file; every error names the file and the key."""
+    """Read and validate a scenario file of any supported type (by its suffix; TOML otherwise);
+    every error names the file and the key, array, column or line."""
     file = Path(path)
-    shown = _shown(file)
-    data = _read_toml(file)
+    suffix = file.suffix.lower()
+    if suffix == ".npz":
+        return load_npz(file)
+    if suffix == ".csv":
+        return load_csv(file)
+    data = _read_json(file) if suffix == ".json" else _read_toml(file)
     try:
         return scenario_from_mapping(data)
     except DivtuiError as error:
-        raise DivtuiError(f"{shown}: {error}") from None
+        raise DivtuiError(f"{shown(file)}: {error}") from None
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
+    """Write a scenario in the format its suffix names (.npz, .csv, .json; TOML otherwise), by
+    atomic replace: a failed save leaves the old file intact."""
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix == ".npz":
+        save_npz(scenario, file)
+    elif suffix == ".csv":
+        save_csv(scenario, file)
+    elif suffix == ".json":
+        text = json.dumps(scenario_to_mapping(scenario), indent=1, allow_nan=False) + "\n"
+        write_atomic(file, text.encode("utf-8"))
+    else:
+        write_atomic(file, tomli_w.dumps(scenario_to_mapping(scenario)).encode("utf-8"))
+
+
+def save_path_for(scenario: Scenario, path: Path) -> Path:
+    """Where to save: `path`, except that a large scenario asked to go to TOML goes to .npz."""
+    if scenario.size > LARGE_SCENARIO and path.suffix.lower() not in SUFFIXES[1:]:
+        return path.with_suffix(".npz")
+    return path
 
 
 def scenario_from_mapping(data: dict[str, Any]) -> Scenario:
@@ -122,86 +178,47 @@ def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
     return document
 
 
-def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
-    """Write a scenario as TOML by atomic replace: a failed save leaves the old file intact."""
-    text = tomli_w.dumps(scenario_to_mapping(scenario))
-    write_atomic(Path(path), text.encode("utf-8"))
-
-
-def write_atomic(file: Path, data: bytes) -> None:
-    """Write to a temporary file beside `file`, fsync it, then rename it over `file`."""
-    directory = file.parent if str(file.parent) else Path(".")
-    shown = _shown(file)
+def _read_json(file: Path) -> dict[str, Any]:
+    """A JSON scenario: the report's schema (`divtui report --format json`), whose derived
+    measures and terms are dropped, or the same keys as a TOML scenario."""
+    raw = read_bytes(file, MAX_CSV_BYTES, "JSON scenario")
+    name = shown(file)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise DivtuiError(f"{shown}: cannot write there ({error.strerror or error})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(temporary, _mode_for(file))
-        os.replace(temporary, file)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise DivtuiError(f"{shown}: could not save ({error.strerror or error})") from None
-
-
-def _mode_for(file: Path) -> int:
-    """Keep an existing file's permissions; new files get the usual 0o666 less the umask."""
-    try:
-        return file.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _shown(file: Path) -> str:
-    """The file as a message names it: as given, or quoted with escapes when its name holds a
-    control character (a newline would split the one-line error, an ESC would reach the
-    terminal)."""
-    name = str(file)
-    return repr(name) if any(unicodedata.category(char) == "Cc" for char in name) else name
+        data = json.loads(decode_text(raw, file))
+    except json.JSONDecodeError as error:
+        raise DivtuiError(f"{name}: invalid JSON: {error}") from None
+    except RecursionError:
+        raise DivtuiError(f"{name}: invalid JSON: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise DivtuiError(f"{name}: expected a JSON object, got {type(data).__name__}")
+    data = {key: value for key, value in data.items() if key not in _REPORT_ONLY_KEYS}
+    models = data.get("models")
+    if isinstance(models, list):
+        kept = []
+        for model in models:
+            if isinstance(model, dict):
+                model = {k: v for k, v in model.items() if k not in _REPORT_ONLY_MODEL_KEYS}
+                if "logits" in model:
+                    model.pop("q", None)  # the report adds q = softmax(z/T) beside the logits
+            kept.append(model)
+        data["models"] = kept
+    return data
 
 
 def _read_toml(file: Path) -> dict[str, Any]:
-    shown = _shown(file)
-    try:
-        if file.is_dir():
-            raise DivtuiError(f"{shown}: is a directory, not a scenario file")
-        info = file.stat()
-        if stat.S_ISREG(info.st_mode):
-            if info.st_size > MAX_FILE_BYTES:
-                raise DivtuiError(f"{shown}: {info.st_size} bytes is too large for a TOML scenario")
-            raw = file.read_bytes()
-        else:  # a pipe or a device (/dev/stdin, /dev/zero): its size is known once it is read
-            with file.open("rb") as stream:
-                raw = stream.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                raise DivtuiError(
-                    f"{shown}: more than {MAX_FILE_BYTES} bytes is too large for a TOML scenario"
-                )
-    except FileNotFoundError:
-        raise DivtuiError(f"{shown}: no such file") from None
-    except PermissionError:
-        raise DivtuiError(f"{shown}: permission denied") from None
-    except OSError as error:
-        raise DivtuiError(f"{shown}: cannot read ({error.strerror or error})") from None
+    raw = read_bytes(file, MAX_FILE_BYTES, "TOML scenario")
+    name = shown(file)
     # A byte-order mark (Windows editors write one) is not part of the TOML document.
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
         text = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
         raise DivtuiError(
-            f"{shown}: not a text file (invalid UTF-8 at byte {bom + error.start})"
+            f"{name}: not a text file (invalid UTF-8 at byte {bom + error.start})"
         ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DivtuiError(f"{shown}: invalid TOML: {error}") from None
+        raise DivtuiError(f"{name}: invalid TOML: {error}") from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively
-        raise DivtuiError(f"{shown}: invalid TOML: arrays or tables nested too deeply") from None
+        raise DivtuiError(f"{name}: invalid TOML: arrays or tables nested too deeply") from None
