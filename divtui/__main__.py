@@ -18,7 +18,7 @@ from typing import NoReturn
 from divtui import __version__
 from divtui.core.errors import DivtuiError
 from divtui.core.presets import PRESETS, preset
-from divtui.core.report import ReportFormat, render
+from divtui.core.report import ALL_TERMS_UP_TO, TOP_TERMS, ReportFormat, Terms, render
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import load_scenario
 from divtui.core.spec import scenario_from_specs
@@ -54,6 +54,7 @@ examples:
   divtui report --p "0.5,0.5" --q "0.8,0.2" --q "0.6,0.4" --format csv
   divtui report --preset support-mismatch --format json
   divtui report --preset weather --format toml > weather.toml   a scenario file to edit
+  divtui report logits.npz --terms all      every outcome's terms, even of a million
 """
 
 SERVE_EXAMPLES = """\
@@ -90,8 +91,22 @@ def _unit(text: str) -> Unit:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _terms(text: str) -> Terms:
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither 'all' nor a count ≥ 1")
+    return count
+
+
 def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", metavar="FILE", help="a scenario file (.toml)")
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE", help="a scenario file: .toml, .npz, .csv or .json"
+    )
     parser.add_argument("--preset", metavar="NAME", help="a built-in scenario (divtui presets)")
     parser.add_argument("--p", metavar="SPEC", help="the true distribution p, inline")
     parser.add_argument(
@@ -202,9 +217,17 @@ def _report(argv: Sequence[str]) -> int:
         help="text (default), json, markdown, csv (one row per model), or toml (the scenario "
         "itself, as a file to edit and open again)",
     )
+    parser.add_argument(
+        "--terms",
+        type=_terms,
+        metavar="all|N",
+        help=f"which per-outcome terms to list: all, or the N largest |KL terms| (default: all "
+        f"up to {ALL_TERMS_UP_TO:,} outcomes, the {TOP_TERMS} largest beyond, saying how many "
+        "were left out)",
+    )
     args = parser.parse_args(argv)
     scenario = scenario_from_args(args, default_preset=None)
-    sys.stdout.write(render(scenario, ReportFormat(args.format)))
+    sys.stdout.write(render(scenario, ReportFormat(args.format), args.terms or "auto"))
     return 0
 
 

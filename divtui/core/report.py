@@ -7,11 +7,12 @@ import io
 import json
 import math
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
+import numpy as np
 import tomli_w
 
-from divtui.core.distribution import is_normalised, total_weight
+from divtui.core.distribution import FloatArray, is_normalised, total_weight
 from divtui.core.measures import PairMeasures
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import scenario_to_mapping
@@ -50,59 +51,112 @@ def _number(value: float) -> float | str:
     return "inf" if math.isinf(value) else value
 
 
-def build_report(scenario: Scenario) -> dict[str, Any]:
-    """The report as plain data, in the scenario's unit; the JSON schema is exactly this."""
+ALL_TERMS_UP_TO = 1000
+"""Up to this many outcomes a report lists every per-outcome term by default."""
+TOP_TERMS = 50
+"""Over `ALL_TERMS_UP_TO` outcomes it lists this many: the largest |KL terms|."""
+
+
+def default_terms_limit(scenario: Scenario) -> int | None:
+    """How many per-outcome terms a report lists unless told: all (None), or the top 50."""
+    return None if scenario.size <= ALL_TERMS_UP_TO else TOP_TERMS
+
+
+def listed_outcomes(kl_terms: FloatArray, limit: int | None) -> list[int]:
+    """The outcomes whose terms a report lists: all, in order, when they fit the limit; else the
+    `limit` largest |p log(p/q)|, largest first (∞ first of all), found in O(n)."""
+    size = len(kl_terms)
+    if limit is None or size <= limit:
+        return list(range(size))
+    magnitude = np.abs(kl_terms)
+    threshold = magnitude[np.argpartition(-magnitude, limit - 1)[limit - 1]]
+    # Everything above the limit's magnitude, then the first outcomes tied at it: the listing
+    # is the same whatever order the partition left the ties in.
+    above = np.flatnonzero(magnitude > threshold)
+    tied = np.flatnonzero(magnitude == threshold)[: limit - above.size]
+    top = np.concatenate((above, tied))
+    ordered = top[np.lexsort((top, -magnitude[top]))]
+    return [int(i) for i in ordered]
+
+
+def build_report(scenario: Scenario, terms_limit: int | None = None) -> dict[str, Any]:
+    """The report as plain data, in the scenario's unit; the JSON schema is exactly this.
+
+    Each model lists the per-outcome terms of `listed_outcomes` and says in `terms_omitted`
+    how many it left out (0 when it lists them all).
+    """
     labels = list(scenario.labels)
+    p = scenario.p
     models: list[dict[str, Any]] = []
     for model, measures, terms in zip(
         scenario.models, scenario.measures, scenario.terms, strict=True
     ):
-        entry: dict[str, Any] = {"name": model.name, "q": [float(x) for x in model.q]}
+        entry: dict[str, Any] = {"name": model.name, "q": model.q.tolist()}
         if model.logits is not None:
-            entry["logits"] = [float(z) for z in model.logits]
+            entry["logits"] = model.logits.tolist()
             entry["temperature"] = model.temperature
         entry["entropy_q"] = _number(measures.entropy_q)
         for key, _ in MEASURE_FIELDS[1:]:
             entry[key] = _number(getattr(measures, key))
         entry["support_mismatch"] = [labels[i] for i in measures.support_mismatch]
+        listed = listed_outcomes(terms.kl, terms_limit)
         entry["terms"] = [
             {
-                "label": label,
-                "p": float(scenario.p[i]),
+                "label": labels[i],
+                "p": float(p[i]),
                 "q": float(model.q[i]),
                 "cross_entropy": _number(float(terms.cross_entropy[i])),
                 "entropy": float(terms.entropy[i]),
                 "kl": _number(float(terms.kl[i])),
             }
-            for i, label in enumerate(labels)
+            for i in listed
         ]
+        entry["terms_omitted"] = scenario.size - len(listed)
         models.append(entry)
     report: dict[str, Any] = {
         "title": scenario.title,
         "unit": scenario.unit.value,
         "labels": labels,
-        "p": [float(x) for x in scenario.p_target],
+        "p": scenario.p_target.tolist(),
     }
     if scenario.label_smoothing:
         # The measures (and each term's "p") use the smoothed target p'.
         report["label_smoothing"] = scenario.label_smoothing
-        report["p_smoothed"] = [float(x) for x in scenario.p]
+        report["p_smoothed"] = scenario.p.tolist()
     report["entropy_p"] = scenario.measures[0].entropy_p
     report["models"] = models
     return report
 
 
-def render(scenario: Scenario, format: ReportFormat) -> str:
+Terms = int | Literal["all", "auto"]
+"""Which per-outcome terms a report lists: "all", the N largest |KL terms|, or "auto" (all up to
+1,000 outcomes, the 50 largest beyond)."""
+
+
+def render(scenario: Scenario, format: ReportFormat, terms: Terms = "auto") -> str:
     """The report of `scenario` in `format`, ending with a newline."""
+    limit = None if terms == "all" else default_terms_limit(scenario) if terms == "auto" else terms
+    assert not isinstance(limit, str)
     if format is ReportFormat.JSON:
-        return json.dumps(build_report(scenario), indent=2, allow_nan=False) + "\n"
+        return json.dumps(build_report(scenario, limit), indent=2, allow_nan=False) + "\n"
     if format is ReportFormat.CSV:
         return _render_csv(scenario)
     if format is ReportFormat.TOML:
         return tomli_w.dumps(scenario_to_mapping(scenario))
     if format is ReportFormat.MARKDOWN:
-        return _render_markdown(scenario)
-    return _render_text(scenario)
+        return _render_markdown(scenario, limit)
+    return _render_text(scenario, limit)
+
+
+def _omitted_line(scenario: Scenario, listed: int) -> str:
+    """What a listing of terms left out, or "" when it left out nothing."""
+    omitted = scenario.size - listed
+    if not omitted:
+        return ""
+    return (
+        f"… {omitted:,} more outcomes not listed: these are the {listed:,} largest "
+        "|p log(p/q)| (divtui report --terms all lists every one)"
+    )
 
 
 def format_value(value: float, digits: int = 6) -> str:
@@ -149,6 +203,10 @@ def _markdown(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
+_NOTE_LOGITS = 10
+"""A note shows at most this many of a model's logits."""
+
+
 def _normalisation_notes(scenario: Scenario) -> list[str]:
     notes = []
     if scenario.label_smoothing:
@@ -158,7 +216,9 @@ def _normalisation_notes(scenario: Scenario) -> list[str]:
         )
     for model in scenario.models:
         if model.logits is not None:
-            logits = ", ".join(f"{z:g}" for z in model.logits)
+            logits = ", ".join(f"{z:g}" for z in model.logits[:_NOTE_LOGITS].tolist())
+            if model.logits.size > _NOTE_LOGITS:
+                logits += f", … ({model.logits.size:,} logits)"
             notes.append(
                 f"note: {model.name} is softmax(z / T) with T = {model.temperature:g}, "
                 f"z = [{logits}]"
@@ -175,7 +235,7 @@ def _normalisation_notes(scenario: Scenario) -> list[str]:
     return notes
 
 
-def _render_text(scenario: Scenario) -> str:
+def _render_text(scenario: Scenario, limit: int | None) -> str:
     unit = scenario.unit.value
     lines = [f"{scenario.title} ({unit})", ""]
     notes = _normalisation_notes(scenario)
@@ -209,10 +269,11 @@ def _render_text(scenario: Scenario) -> str:
     for model, terms in zip(scenario.models, scenario.terms, strict=True):
         lines += ["", f"Per outcome, model {model.name} ({unit}):"]
         table = [("outcome", "p", "q", "−p log q", "−p log p", "p log(p/q)")]
-        for i, label in enumerate(scenario.labels):
+        listed = listed_outcomes(terms.kl, limit)
+        for i in listed:
             table.append(
                 (
-                    label,
+                    scenario.labels[i],
                     f"{float(scenario.p[i]):.6g}",
                     f"{float(model.q[i]):.6g}",
                     format_value(float(terms.cross_entropy[i])),
@@ -228,10 +289,12 @@ def _render_text(scenario: Scenario) -> str:
                     for c, (cell, w) in enumerate(zip(row, column_widths, strict=True))
                 ).rstrip()
             )
+        if omitted := _omitted_line(scenario, len(listed)):
+            lines.append(omitted)
     return "\n".join(lines) + "\n"
 
 
-def _render_markdown(scenario: Scenario) -> str:
+def _render_markdown(scenario: Scenario, limit: int | None) -> str:
     unit = scenario.unit.value
     names = [model.name for model in scenario.models]
     out = [f"# {scenario.title}", "", f"Unit: {unit}", ""]
@@ -259,12 +322,16 @@ def _render_markdown(scenario: Scenario) -> str:
             out += [f"KL(q‖p) = ∞ because {reverse_infinite_cause(scenario, index)}.", ""]
         out.append("| outcome | p | q | −p log q | −p log p | p log(p/q) |")
         out.append("|---|---:|---:|---:|---:|---:|")
-        for i, label in enumerate(scenario.labels):
+        listed = listed_outcomes(terms.kl, limit)
+        for i in listed:
+            label = scenario.labels[i]
             out.append(
                 f"| {_markdown(label)} | {float(scenario.p[i]):.6g} | {float(model.q[i]):.6g} | "
                 f"{format_value(float(terms.cross_entropy[i]))} | "
                 f"{format_value(float(terms.entropy[i]))} | {format_value(float(terms.kl[i]))} |"
             )
+        if omitted := _omitted_line(scenario, len(listed)):
+            out += ["", omitted]
         out.append("")
     return "\n".join(out)
 

@@ -54,6 +54,7 @@ MODEL_KEYS = [
     "perplexity",
     "support_mismatch",
     "terms",
+    "terms_omitted",
 ]
 TERM_KEYS = ["label", "p", "q", "cross_entropy", "entropy", "kl"]
 SMOOTHING_KEYS = ["label_smoothing", "p_smoothed"]
@@ -311,3 +312,70 @@ def test_the_toml_format_writes_a_scenario_file_that_opens_again(tmp_path: Path,
     path = tmp_path / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
     assert load_scenario(path) == preset(name)
+
+
+# --- model outputs: .npz, .csv, .json, and large scenarios ----------------------------------
+
+
+@pytest.fixture
+def large_npz(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(11)
+    size = 5000
+    path = tmp_path / "vocab.npz"
+    np.savez(
+        path,
+        p=rng.dirichlet(np.ones(size)),
+        q_student=rng.dirichlet(np.ones(size)),
+        labels=np.array([f"tok{i}" for i in range(size)]),
+    )
+    return path
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_large_npz_lists_the_top_50_terms_and_counts_the_rest(
+    runner: str, large_npz: Path
+) -> None:
+    report = strict_json(succeeded(RUNNERS[runner](["report", str(large_npz), "--format", "json"])))
+    (model,) = report["models"]
+    assert len(model["terms"]) == 50 and model["terms_omitted"] == 4950
+    arrays = np.load(large_npz)
+    p, q = arrays["p"], arrays["q_student"]
+    expected_kl = scipy.stats.entropy(p, q)
+    assert model["kl"] == pytest.approx(expected_kl, rel=1e-12)
+    magnitudes = [abs(term["kl"]) for term in model["terms"]]
+    assert magnitudes == sorted(magnitudes, reverse=True)
+    assert magnitudes[-1] >= np.sort(np.abs(p * np.log(p / q)))[-50] * (1 - 1e-12)
+
+
+def test_terms_all_and_a_count(large_npz: Path) -> None:
+    every_term = ["report", str(large_npz), "--format", "json", "--terms", "all"]
+    every = strict_json(succeeded(run_main(every_term)))
+    assert len(every["models"][0]["terms"]) == 5000 and every["models"][0]["terms_omitted"] == 0
+    text = succeeded(run_main(["report", str(large_npz), "--terms", "3"]))
+    assert "… 4,997 more outcomes not listed" in text
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "some", ""])
+def test_a_bad_terms_value_is_refused_in_one_line(bad: str) -> None:
+    run = run_main(["report", "--preset", "weather", "--terms", bad])
+    assert run.status == 2 and run.stdout == ""
+    assert "--terms" in run.stderr and "neither 'all' nor a count" in run.stderr
+
+
+def test_a_csv_table_and_a_json_report_give_the_same_measures(tmp_path: Path) -> None:
+    table = tmp_path / "weather.csv"
+    table.write_text("label,p,forecast\nrain,.14,.2\nsnow,.37,.3\nsleet,.03,.1\nhail,.46,.4\n")
+    from_csv = strict_json(succeeded(run_module(["report", str(table), "--format", "json"])))
+    saved = tmp_path / "report.json"
+    saved.write_text(json.dumps(from_csv))
+    from_json = strict_json(succeeded(run_module(["report", str(saved), "--format", "json"])))
+    assert from_json["models"][0]["kl"] == pytest.approx(from_csv["models"][0]["kl"], rel=1e-15)
+    assert from_csv["models"][0]["kl"] == pytest.approx(scipy.stats.entropy(P, Q), rel=1e-12)
+
+
+def test_a_broken_csv_is_refused_naming_the_line(tmp_path: Path) -> None:
+    table = tmp_path / "bad.csv"
+    table.write_text("label,p,q\na,1,1\nb,one,1\n")
+    run = run_module(["report", str(table)])
+    assert run.status == 2 and run.stdout == ""
+    assert run.stderr == f"divtui: error: {table}: line 3, column 'p': 'one' is not a number\n"

@@ -40,6 +40,7 @@ MODEL_KEYS = [
     "perplexity",
     "support_mismatch",
     "terms",
+    "terms_omitted",
 ]
 TERM_KEYS = ["label", "p", "q", "cross_entropy", "entropy", "kl"]
 SMOOTHING_KEYS = ["label_smoothing", "p_smoothed"]
