@@ -80,7 +80,8 @@ def check_weights(values: object, where: str) -> FloatArray:
         bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
         if bad.size:
             index = int(bad[0])
-            check_weight(float(array[index]), f"{where}[{index}]")
+            given = float(array[index]) if isinstance(values, np.ndarray) else values[index]
+            check_weight(given, f"{where}[{index}]")
     else:
         array = np.array(
             [check_weight(value, f"{where}[{index}]") for index, value in enumerate(values)],

@@ -45,7 +45,7 @@ _R = TypeVar("_R")
 
 
 def _quiet(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run `function` with numpy's divide and invalid warnings off.
+    """Run `function` with numpy's divide, invalid and overflow warnings off.
 
     log 0 = −inf and 0·(−inf) = NaN are expected inside and repaired explicitly; one errstate per
     public call keeps small inputs fast.
@@ -53,7 +53,7 @@ def _quiet(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
     @functools.wraps(function)
     def quiet(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return function(*args, **kwargs)
 
     return quiet

@@ -133,7 +133,7 @@ def help_keys(help_screen: HelpScreen) -> set[str]:
     for static in help_screen.query(Static):
         for line in shown_lines(static):
             column = re.split(r"\s{2,}", line.strip())[0]
-            for key in re.split(r",\s*|\s*/\s*|\s+or\s+", column):
+            for key in re.split(r",\s*|\s+/\s+|\s+or\s+", column):
                 keys.add(key.strip().lower())
     return keys
 

@@ -139,9 +139,7 @@ async def test_commit_posts_one_cell_edited_with_exactly_what_was_typed() -> Non
 async def test_double_click_edits_the_cell_under_the_pointer() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         table = grid(pilot.app)
-        padding = 2 * table.cell_padding
-        widths = [column.content_width + padding for column in table.columns.values()]
-        x = widths[0] + widths[1] + 1  # inside the model column
+        x = table.column_x(2) + 1  # inside the model column
         y = 1 + 1  # the header, then rain; snow is on this line
         await pilot.double_click(table, offset=(x, y))
         await pilot.pause()
@@ -248,7 +246,7 @@ async def test_weights_mode_shows_weight_and_probability() -> None:
             "0.03 → 0.0300",
             "0.46 → 0.4600",
         ]
-        assert [str(column.label) for column in grid(pilot.app).columns.values()] == [
+        assert grid(pilot.app).headers == [
             "outcome",
             "p (weight → p)",
             "uniform (weight → p)",

@@ -186,7 +186,7 @@ async def test_brackets_change_the_temperature_and_q_follows_the_formula() -> No
         np.testing.assert_allclose(model.q, softmax(model.logits, 1.25**2), rtol=1e-13)
         await press(pilot, "left_square_bracket")
         assert screen.scenario.models[0].temperature == pytest.approx(1.25)
-        assert "T=1.25" in str(grid(pilot.app).ordered_columns[2].label)
+        assert "T=1.25" in grid(pilot.app).headers[2]
 
 
 async def test_a_temperature_can_be_typed_exactly_and_bad_values_are_refused() -> None:

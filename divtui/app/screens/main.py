@@ -17,7 +17,7 @@ from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from divtui.app.screens.confirm import ConfirmScreen
 from divtui.app.screens.help import HelpScreen
@@ -28,16 +28,17 @@ from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.distribution_table import DistributionTable
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
-from divtui.app.widgets.outcome_grid import grid_width
+from divtui.app.widgets.outcome_grid import OutcomeGrid, grid_width
 from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.baseline import Baseline
 from divtui.core.distribution import parse_logit, parse_number, parse_weight
 from divtui.core.errors import DivtuiError
 from divtui.core.history import History
 from divtui.core.logits import Objective
+from divtui.core.outcome_order import SortBy
 from divtui.core.presets import PRESETS, preset
 from divtui.core.scenario import P_COLUMN, Scenario
-from divtui.core.scenario_file import load_scenario, save_scenario
+from divtui.core.scenario_file import load_scenario, save_path_for, save_scenario
 from divtui.core.spec import parse_column
 from divtui.core.training import MAX_LEARNING_RATE, TrainingRun, suggested_learning_rate
 
@@ -79,6 +80,8 @@ talk over in front of a class)."""
 """The choices of steps per frame, slowest first."""
 HALF_WIDTH_TABLE = 56
 """A grid wider than this (terminal columns) does not fit beside the measures at 120x40."""
+SUBTITLE_FROM = 12
+"""The table panel says how many outcomes there are once there are more than this."""
 MANY_MODELS = 3
 """With more models than this, the table and the measures each take the full width."""
 
@@ -201,6 +204,21 @@ class MainScreen(Screen[None]):
             key_display=">",
             tooltip="Train faster (more steps per frame)",
         ),
+        Binding(
+            "o",
+            "sort",
+            "Sort",
+            show=False,
+            tooltip="Sort the rows: outcome order → label → p → q → |KL term| (selected model)",
+        ),
+        Binding(
+            "slash",
+            "find",
+            "Find",
+            show=False,
+            key_display="/",
+            tooltip="Jump to an outcome by its label (or part of it)",
+        ),
         Binding("p", "choose_preset", "Presets", tooltip="Open a preset (replaces the scenario)"),
         Binding("ctrl+s", "save", "Save", show=False, tooltip="Save the scenario"),
         Binding(
@@ -237,6 +255,8 @@ class MainScreen(Screen[None]):
         """What `t` minimises; `T` switches it."""
         self.learning_rate: float | None = None
         """The learning rate η (None: the run suggests one from the temperature)."""
+        self._last_search = ""
+        """What `/` looked for last (offered again, so Enter finds the next match)."""
         self.steps_per_second = SPEEDS[2]
         """How fast training runs, in gradient steps per second (`<` and `>` change it)."""
 
@@ -269,6 +289,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._update_titles()
+        self.call_after_refresh(self._update_table_subtitle)
         # NoMatches: the app is already closing (its input ended while it started).
         with contextlib.suppress(NoMatches):
             self.table.grid.focus()
@@ -294,6 +315,7 @@ class MainScreen(Screen[None]):
             self._history = self._history.record(scenario)
         self._update_layout()
         self._update_titles()
+        self.call_after_refresh(self._update_table_subtitle)
 
     def watch_weights_mode(self) -> None:
         self._update_layout()
@@ -445,8 +467,8 @@ class MainScreen(Screen[None]):
         self.scenario = next_scenario
         self.notify(f"Pasted {scenario.size} values into {name}.", timeout=2, markup=False)
 
-    @on(DataTable.CellHighlighted)
-    def _on_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+    @on(OutcomeGrid.CellHighlighted)
+    def _on_cell_highlighted(self, event: OutcomeGrid.CellHighlighted) -> None:
         column = event.coordinate.column - 1
         if column > P_COLUMN:
             self.query_one(OutcomeChart).show_model(column - 1)
@@ -482,7 +504,7 @@ class MainScreen(Screen[None]):
         def add(label: str | None) -> None:
             if label is not None:
                 self.scenario = self.scenario.with_outcome(label)
-                self.table.grid.move_cursor(row=self.scenario.size - 1)
+                self.table.grid.move_cursor_to_outcome(self.scenario.size - 1)
 
         self.app.push_screen(
             PromptScreen("Label of the new outcome:", check=self.scenario.with_outcome), add
@@ -514,6 +536,41 @@ class MainScreen(Screen[None]):
                 check=lambda text: self.scenario.with_label(row, text),
             ),
             rename,
+        )
+
+    def action_sort(self) -> None:
+        """List the rows in the next order: outcome → label → p → q → |KL term|."""
+        grid = self.table.grid
+        grid.sort(grid.sorting.next(self.selected_model))
+
+    @on(OutcomeGrid.Sorted)
+    def _on_sorted(self, event: OutcomeGrid.Sorted) -> None:
+        self._update_table_subtitle()
+        self.notify(f"Rows {event.sorting.describe(self.scenario)}.", timeout=2, markup=False)
+
+    def _update_table_subtitle(self) -> None:
+        """The outcome count and the order, once there are enough rows to need them."""
+        sorting = self.table.grid.sorting
+        panel = self.query_one("#table-panel")
+        if self.scenario.size > SUBTITLE_FROM or sorting.by is not SortBy.OUTCOME:
+            panel.border_subtitle = (
+                f"{self.scenario.size:,} outcomes, {sorting.describe(self.scenario)}"
+                " · o sorts · / finds"
+            )
+        else:
+            panel.border_subtitle = ""
+
+    def action_find(self) -> None:
+        """Ask for a label (or its start) and move to the next outcome that matches."""
+        grid = self.table.grid
+
+        def find(text: str) -> None:
+            if not grid.find(text):
+                raise DivtuiError(f"no outcome's label is, starts with or contains {text!r}")
+            self._last_search = text
+
+        self.app.push_screen(
+            PromptScreen("Find an outcome (its label, or part of it):", self._last_search, find)
         )
 
     def action_help(self) -> None:
@@ -753,31 +810,37 @@ class MainScreen(Screen[None]):
         if self.path is None:
             self.action_save_as()
             return
+        path = save_path_for(self.scenario, self.path)
+        if path != self.path and path.exists():
+            self.action_save_as(path)  # asks before replacing that .npz
+            return
+        self._save(self.scenario, path, self.path)
+
+    def _save(self, scenario: Scenario, path: Path, asked: Path) -> None:
+        """Write the file, or say why not; `asked` is the path the user gave, when a large
+        scenario went to .npz instead of TOML."""
         try:
-            save_scenario(self.scenario, self.path)
+            save_scenario(scenario, path)
         except DivtuiError as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
-        self._mark_saved(self.scenario, self.path)
-        self.notify(f"Saved {self.path}", timeout=3, markup=False)
+        self._mark_saved(scenario, path)
+        note = "" if path == asked else f" ({scenario.size:,} outcomes go to .npz, not TOML)"
+        self.notify(f"Saved {path}{note}", timeout=4, markup=False)
 
-    def action_save_as(self) -> None:
+    def action_save_as(self, suggested: Path | None = None) -> None:
         """Ask for a path and save the scenario there (written atomically; asks before
-        replacing another file)."""
+        replacing another file). The format follows the suffix: .toml, .npz, .csv or .json."""
         scenario = self.scenario
 
-        def save(path: Path) -> None:
-            try:
-                save_scenario(scenario, path)
-            except DivtuiError as error:
-                self.notify(str(error), title="Not saved", severity="error", markup=False)
+        def chosen(asked: Path | None) -> None:
+            if asked is None:
                 return
-            self._mark_saved(scenario, path)
-            self.notify(f"Saved {path}", timeout=3, markup=False)
+            path = save_path_for(scenario, asked)
 
-        def chosen(path: Path | None) -> None:
-            if path is None:
-                return
+            def save(path: Path) -> None:
+                self._save(scenario, path, asked)
+
             if path.exists() and path != self.path:
 
                 def answer(replace: bool | None) -> None:
@@ -793,8 +856,8 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(
             PathPromptScreen(
-                "Save the scenario as (TOML):",
-                initial=str(self.path) if self.path else "",
+                "Save the scenario as (.toml, .npz, .csv or .json):",
+                initial=str(suggested or self.path or ""),
                 must_exist=False,
             ),
             chosen,
@@ -814,7 +877,10 @@ class MainScreen(Screen[None]):
                 self.notify(f"Opened {path}", timeout=3, markup=False)
 
         self.app.push_screen(
-            PathPromptScreen("Open a scenario file (TOML):", must_exist=True, check=load), opened
+            PathPromptScreen(
+                "Open a scenario file (.toml, .npz, .csv or .json):", must_exist=True, check=load
+            ),
+            opened,
         )
 
     # --- baseline and history -----------------------------------------------------------------

@@ -47,7 +47,7 @@ class DistributionTable(Vertical):
     DEFAULT_CSS = """
     DistributionTable {
         height: auto;
-        OutcomeGrid { height: auto; max-height: 1fr; }
+        OutcomeGrid { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
         #editor { height: auto; display: none; padding: 0 1; }
         #editor.-open { display: block; }
         #editor-cell { width: auto; padding: 1 1 0 0; text-style: bold; }
@@ -136,8 +136,8 @@ class DistributionTable(Vertical):
 
     @property
     def cursor_row(self) -> int:
-        """The outcome under the cursor."""
-        return self.grid.cursor_coordinate.row
+        """The outcome under the cursor (its index, whatever order the rows are in)."""
+        return self.grid.cursor_outcome
 
     @on(OutcomeGrid.EditRequested)
     def _open_editor(self, event: OutcomeGrid.EditRequested) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from divtui.app.widgets.chart import Chart, drawable
 from divtui.app.widgets.decomposition_chart import capped_height
+from divtui.core.report import listed_outcomes
 from divtui.core.scenario import Scenario
 
 OTHER = "other"
@@ -24,9 +25,7 @@ def shown_outcomes(kl_terms: np.ndarray, width: int) -> tuple[list[int], bool]:
     fits = max(2, width // 9)
     if len(kl_terms) <= fits:
         return list(range(len(kl_terms))), False
-    order = np.argsort(-np.abs(np.nan_to_num(kl_terms, posinf=np.inf)), kind="stable")
-    top = sorted(int(i) for i in order[: fits - 1])
-    return top, True
+    return sorted(listed_outcomes(kl_terms, fits - 1)), True
 
 
 class OutcomeChart(Chart):
@@ -53,8 +52,8 @@ class OutcomeChart(Chart):
         ]
         if aggregated:
             rest = np.ones(scenario.size, dtype=bool)
-            rest[shown] = False
-            labels.append(f"{OTHER} ({int(rest.sum())})")
+            rest[shown] = False  # the sums of the rest: O(n) in numpy, whatever the size
+            labels.append(f"{OTHER} ({scenario.size - len(shown):,})")
             for values, vector in zip(
                 series, (terms.entropy, terms.cross_entropy, terms.kl), strict=True
             ):

@@ -1,30 +1,65 @@
-"""The grid of outcomes: one row per outcome, columns label, p and one per model."""
+"""The grid of outcomes: one row per outcome, columns label, p and one per model.
+
+A line-API widget (ScrollView): only the rows on screen are ever formatted, so a model's output
+with a million outcomes scrolls, sorts and edits as fast as the weather's four. Rows are listed
+in a `Sorting` (outcome order, label, p, q or |KL term|); the cursor lives in display rows, and
+everything the grid tells its owner (edits, pastes) is said in outcome indices.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import ClassVar
 
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
+from divtui.core.distribution import FloatArray
+from divtui.core.outcome_order import (
+    LARGE_TABLE,
+    IntArray,
+    SortBy,
+    Sorting,
+    default_sorting,
+    find_outcome,
+    outcome_order,
+    row_of,
+)
 from divtui.core.scenario import P_COLUMN, Scenario
 
 LABEL_COLUMN = 0
 """The grid column of the outcome labels; grid column c ≥ 1 is scenario column c − 1."""
 
+MAX_LABEL_WIDTH = 32
+"""Longer labels are cut with "…" in the grid (the editor shows them whole)."""
+
 _STARTS_EDIT = frozenset("0123456789.-")
 _ARROWS = frozenset({"up", "down", "left", "right"})
+_PADDING = 1
+"""Blank cells on each side of a cell's text."""
+
+
+TINY = 5e-5
+"""A probability below this (but not 0) would show as 0.0000: it is shown as 1.94e-06."""
 
 
 def format_probability(value: float) -> str:
-    """A probability as the grid shows it."""
-    return f"{value:.4f}"
+    """A probability as the grid shows it: four decimals, or three digits when tiny."""
+    return f"{value:.2e}" if 0 < value < TINY else f"{value:.4f}"
+
+
+def _has_tiny(values: FloatArray) -> bool:
+    return bool(np.any((values > 0) & (values < TINY)))
 
 
 def format_weight(value: float) -> str:
@@ -42,27 +77,76 @@ def column_header(scenario: Scenario, column: int, weights_mode: bool) -> str:
     return f"{name} (weight → p)" if weights_mode else name
 
 
+def _cell_width(scenario: Scenario, column: int, weights_mode: bool) -> int:
+    tiny = 2 if _has_tiny(scenario.probabilities(column)) else 0
+    if column > P_COLUMN and scenario.models[column - 1].logits is not None:
+        return 17 + tiny
+    return 22 + tiny if weights_mode else 6 + tiny
+
+
+def _label_width(scenario: Scenario) -> int:
+    return min(MAX_LABEL_WIDTH, max(len("outcome"), max(map(len, scenario.labels)) + 2))
+
+
 def grid_width(scenario: Scenario, weights_mode: bool) -> int:
-    """About how many terminal columns the grid needs to show every column in full."""
-    width = max(len("outcome"), *(len(label) + 2 for label in scenario.labels)) + 2
+    """How many terminal columns the grid needs to show every column in full."""
+    width = _label_width(scenario) + 2 * _PADDING
     for column in range(scenario.column_count):
-        logits = column > P_COLUMN and scenario.models[column - 1].logits is not None
-        cell = 17 if logits else 16 if weights_mode else 8
-        width += max(cell, len(column_header(scenario, column, weights_mode))) + 2
+        header = len(column_header(scenario, column, weights_mode)) + 2  # room for a sort mark
+        width += max(_cell_width(scenario, column, weights_mode), header) + 2 * _PADDING
     return width
 
 
-class OutcomeGrid(DataTable[Text]):
-    """A DataTable of the scenario's outcomes; Enter, a digit or `.` asks to edit a cell."""
+class OutcomeGrid(ScrollView, can_focus=True):
+    """The scenario's outcomes, virtual; Enter, a digit or `.` asks to edit a cell."""
+
+    DEFAULT_CSS = """
+    OutcomeGrid {
+        background: $surface;
+        color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .outcome-grid--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .outcome-grid--header { background-tint: $foreground 5%; }
+        }
+        &:dark > .outcome-grid--even-row { background: $surface-darken-1 40%; }
+        & > .outcome-grid--header { text-style: bold; background: $panel; color: $foreground; }
+        &:ansi > .outcome-grid--header { background: ansi_bright_blue; color: ansi_default; }
+        & > .outcome-grid--even-row { background: $surface-lighten-1 50%; }
+        & > .outcome-grid--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .outcome-grid--infinite { text-style: bold reverse; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "outcome-grid--header",
+        "outcome-grid--even-row",
+        "outcome-grid--cursor",
+        "outcome-grid--infinite",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "edit", "Edit", tooltip="Edit the selected cell"),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first_row", "First row", show=False),
+        Binding("end,ctrl+end", "last_row", "Last row", show=False),
     ]
 
     scenario: reactive[Scenario | None] = reactive(None, always_update=True)
     """The scenario shown; set by the owner, never changed here."""
     weights_mode: reactive[bool] = reactive(False)
     """Show raw weights beside the normalised probabilities."""
+    cursor_coordinate: reactive[Coordinate] = reactive(Coordinate(0, 0), always_update=True)
+    """The cursor: a display row (not an outcome index) and a grid column."""
 
     class EditRequested(Message):
         """The user asked to edit a cell (Enter, a digit, `.`, or a double click)."""
@@ -71,7 +155,7 @@ class OutcomeGrid(DataTable[Text]):
             super().__init__()
             self.grid = grid
             self.coordinate = coordinate
-            """Grid coordinate: row = outcome, column 0 = label, c ≥ 1 = scenario column c − 1."""
+            """Row = the outcome's index; column 0 = label, c ≥ 1 = scenario column c − 1."""
             self.initial = initial
             """The character that started the edit, or None to pre-fill the current value."""
 
@@ -80,16 +164,101 @@ class OutcomeGrid(DataTable[Text]):
             """The grid that asked."""
             return self.grid
 
+    class CellHighlighted(Message):
+        """The cursor moved to another cell."""
+
+        def __init__(self, grid: OutcomeGrid, coordinate: Coordinate) -> None:
+            super().__init__()
+            self.grid = grid
+            self.coordinate = coordinate
+            """The display row and grid column under the cursor."""
+
+        @property
+        def control(self) -> OutcomeGrid:
+            """The grid whose cursor moved."""
+            return self.grid
+
+    class Sorted(Message):
+        """The rows were put in another order."""
+
+        def __init__(self, grid: OutcomeGrid, sorting: Sorting) -> None:
+            super().__init__()
+            self.grid = grid
+            self.sorting = sorting
+
+        @property
+        def control(self) -> OutcomeGrid:
+            """The grid that was sorted."""
+            return self.grid
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
+        super().__init__(id=id)
         self.open_editor: Callable[[Coordinate, str | None], None] | None = None
         """Set by the owning table: opens its editor at once (a message would arrive after the
         keys typed just behind the first one)."""
         self.editor_keys: Callable[[events.Key], bool] | None = None
         """Set by the owning table: while its editor is open but not yet focused, keys that
         still reach the grid are given to it (True when it took the key)."""
-        self._shape: tuple[int, ...] = ()
+        self._sorting = Sorting()
+        self._order: IntArray | None = None
+        """Display row → outcome, or None for outcome order."""
+        self._labels: tuple[str, ...] | None = None
+        """The labels the order was computed for (a new set of labels sorts again)."""
+        self._widths: list[int] = []
+        self._headers: list[str] = []
+        self._infinite: list[frozenset[int]] = []
         self._first_build = True
+
+    # --- reading ------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """How many rows (outcomes) there are."""
+        return 0 if self.scenario is None else self.scenario.size
+
+    @property
+    def sorting(self) -> Sorting:
+        """The order the rows are listed in."""
+        return self._sorting
+
+    @property
+    def headers(self) -> list[str]:
+        """The column headers as shown (with the sort mark)."""
+        return list(self._headers)
+
+    def column_x(self, column: int) -> int:
+        """Where a grid column starts, in the grid's content (before scrolling)."""
+        return sum(width + 2 * _PADDING for width in self._widths[:column])
+
+    def outcome_at(self, row: int) -> int:
+        """The outcome shown on display row `row`."""
+        return row if self._order is None else int(self._order[row])
+
+    @property
+    def cursor_outcome(self) -> int:
+        """The outcome under the cursor."""
+        return self.outcome_at(self.cursor_coordinate.row)
+
+    def get_cell_at(self, coordinate: Coordinate) -> Text:
+        """The text of a cell, at a display row and grid column."""
+        scenario = self.scenario
+        assert scenario is not None
+        return self._cell(scenario, self.outcome_at(coordinate.row), coordinate.column)
+
+    def cell_value_text(self, coordinate: Coordinate) -> str:
+        """The exact text to pre-fill an editor with (row = the outcome's index)."""
+        scenario = self.scenario
+        assert scenario is not None
+        if coordinate.column == LABEL_COLUMN:
+            return scenario.labels[coordinate.row]
+        column = coordinate.column - 1
+        if column > P_COLUMN and (logits := scenario.models[column - 1].logits) is not None:
+            return repr(float(logits[coordinate.row]))
+        if self.weights_mode:
+            return format_weight(float(scenario.weights(column)[coordinate.row]))
+        return repr(float(scenario.probabilities(column)[coordinate.row]))
+
+    # --- building -----------------------------------------------------------------------------
 
     def watch_scenario(self) -> None:
         self._rebuild()
@@ -101,49 +270,210 @@ class OutcomeGrid(DataTable[Text]):
         scenario = self.scenario
         if scenario is None:
             return
+        if scenario.labels is not self._labels:
+            # New outcomes (a file, a preset, an added or removed outcome): sort them again.
+            # An edit keeps the order, so the row being edited stays under the cursor.
+            # Each keeps the order the user chose, except that crossing LARGE_TABLE outcomes
+            # (opening a model's output, or a small file after one) gives that size's default.
+            previous = self._labels
+            if previous is None or (len(previous) > LARGE_TABLE) != (scenario.size > LARGE_TABLE):
+                self._sorting = default_sorting(scenario)
+            self._sort(scenario)
+        self._infinite = [frozenset(m.support_mismatch) for m in scenario.measures]
+        self._layout(scenario)
         cursor = self.cursor_coordinate
-        headers = ["outcome", *(self._header(scenario, c) for c in range(scenario.column_count))]
-        shape = (len(headers), *(hash(h) for h in headers))
-        if shape != self._shape:
-            self.clear(columns=True)
-            for index, header in enumerate(headers):
-                self.add_column(Text(header), key=f"c{index}")
-            self._shape = shape
-        else:
-            self.clear()
-        infinite = [set(m.support_mismatch) for m in scenario.measures]
-        for row, label in enumerate(scenario.labels):
-            marked = any(row in causes for causes in infinite)
-            cells = [Text(f"∞ {label}" if marked else label, style="bold" if marked else "")]
-            for column in range(scenario.column_count):
-                cells.append(self._cell(scenario, column, row, infinite))
-            self.add_row(*cells, key=f"r{row}")
-        if self._first_build and self.row_count:
+        if self._first_build:
             self._first_build = False
-            self.move_cursor(row=0, column=1, animate=False)  # start on the first p cell
-        elif self.row_count:
-            self.move_cursor(
-                row=min(cursor.row, self.row_count - 1),
-                column=min(cursor.column, len(headers) - 1),
-                animate=False,
-            )
+            cursor = Coordinate(0, 1)  # start on the first p cell
+        self.cursor_coordinate = Coordinate(
+            min(cursor.row, scenario.size - 1), min(cursor.column, scenario.column_count)
+        )
+        self.refresh()
 
-    def _header(self, scenario: Scenario, column: int) -> str:
-        return column_header(scenario, column, self.weights_mode)
+    def _sort(self, scenario: Scenario) -> None:
+        self._order = outcome_order(scenario, self._sorting)
+        self._labels = scenario.labels
 
-    def _cell(self, scenario: Scenario, column: int, row: int, infinite: list[set[int]]) -> Text:
-        probability = float(scenario.probabilities(column)[row])
+    def _layout(self, scenario: Scenario) -> None:
+        marks = {LABEL_COLUMN: " ▲"} if self._sorting.by is SortBy.LABEL else {}
+        if self._sorting.by is SortBy.P:
+            marks[1] = " ▼"
+        elif self._sorting.by in (SortBy.Q, SortBy.KL):
+            mark = " ▼" if self._sorting.by is SortBy.Q else " |KL|▼"
+            marks[min(self._sorting.model, len(scenario.models) - 1) + 2] = mark
+        self._headers = ["outcome"] + [
+            column_header(scenario, c, self.weights_mode) for c in range(scenario.column_count)
+        ]
+        self._headers = [h + marks.get(i, "") for i, h in enumerate(self._headers)]
+        self._widths = [_label_width(scenario)] + [
+            max(_cell_width(scenario, c, self.weights_mode), len(self._headers[c + 1]))
+            for c in range(scenario.column_count)
+        ]
+        self._widths[0] = max(self._widths[0], len(self._headers[0]))
+        width = sum(w + 2 * _PADDING for w in self._widths)
+        self.virtual_size = Size(width, scenario.size + 1)
+
+    def _cell(self, scenario: Scenario, outcome: int, column: int) -> Text:
+        if column == LABEL_COLUMN:
+            label = scenario.labels[outcome]
+            marked = any(outcome in causes for causes in self._infinite)
+            return Text(f"∞ {label}" if marked else label, style="bold" if marked else "")
+        column -= 1
+        probability = float(scenario.probabilities(column)[outcome])
         logits = scenario.models[column - 1].logits if column > P_COLUMN else None
         if logits is not None:
-            text = Text(f"{float(logits[row]):.3f} → {format_probability(probability)}")
+            text = Text(f"{float(logits[outcome]):.3f} → {format_probability(probability)}")
         elif self.weights_mode:
-            weight = float(scenario.weights(column)[row])
+            weight = float(scenario.weights(column)[outcome])
             text = Text(f"{format_weight(weight)} → {format_probability(probability)}")
         else:
             text = Text(format_probability(probability))
-        if column >= 1 and row in infinite[column - 1]:
-            text.append(" ∞", style="bold reverse")
+        if column >= 1 and outcome in self._infinite[column - 1]:
+            text.append(" ∞", style=self.get_component_rich_style("outcome-grid--infinite"))
         return text
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        scenario = self.scenario
+        if scenario is None or not self._widths:
+            return Strip.blank(width, base)
+        if y == 0:
+            header = base + self.get_component_rich_style("outcome-grid--header")
+            cells = [(Text(h), header) for h in self._headers]
+        else:
+            row = int(scroll_y) + y - 1
+            if row >= scenario.size:
+                return Strip.blank(width, base)
+            style = base
+            if row % 2:
+                style += self.get_component_rich_style("outcome-grid--even-row")
+            outcome = self.outcome_at(row)
+            cursor = self.cursor_coordinate
+            cursor_style = style + self.get_component_rich_style("outcome-grid--cursor")
+            cells = [
+                (
+                    self._cell(scenario, outcome, column),
+                    cursor_style if (row, column) == (cursor.row, cursor.column) else style,
+                )
+                for column in range(len(self._widths))
+            ]
+        segments: list[Segment] = []
+        for (text, style), cell_width in zip(cells, self._widths, strict=True):
+            text.truncate(cell_width, overflow="ellipsis", pad=True)
+            segments.append(Segment(" " * _PADDING, style))
+            segments.extend(
+                Segment(span_text, style + span_style) for span_text, span_style in _spans(text)
+            )
+            segments.append(Segment(" " * _PADDING, style))
+        strip = Strip(segments)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    # --- the cursor ---------------------------------------------------------------------------
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        if old != new:
+            self.post_message(self.CellHighlighted(self, new))
+
+    def move_cursor(
+        self, *, row: int | None = None, column: int | None = None, animate: bool = False
+    ) -> None:
+        """Put the cursor on a display row and/or grid column (clamped to the grid)."""
+        del animate  # the grid jumps; a million rows are not worth animating through
+        current = self.cursor_coordinate
+        rows = max(1, self.row_count)
+        columns = max(1, len(self._widths))
+        self.cursor_coordinate = Coordinate(
+            min(max(current.row if row is None else row, 0), rows - 1),
+            min(max(current.column if column is None else column, 0), columns - 1),
+        )
+
+    def move_cursor_to_outcome(self, outcome: int) -> None:
+        """Put the cursor on the row of an outcome, keeping its column."""
+        self.move_cursor(row=row_of(self._order, outcome))
+
+    def _scroll_to_cursor(self) -> None:
+        region = self.scrollable_content_region
+        if not self._widths or region.height < 2:
+            return
+        row, column = self.cursor_coordinate
+        visible_rows = region.height - 1  # below the header
+        y = self.scroll_y
+        if row < y:
+            y = row
+        elif row >= y + visible_rows:
+            y = row - visible_rows + 1
+        left = self.column_x(column)
+        right = left + self._widths[min(column, len(self._widths) - 1)] + 2 * _PADDING
+        x = self.scroll_x
+        if left < x:
+            x = left
+        elif right > x + region.width:
+            x = right - region.width
+        if (x, y) != (self.scroll_x, self.scroll_y):
+            self.scroll_to(x, y, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self._scroll_to_cursor()
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_coordinate.row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_coordinate.row + 1)
+
+    def action_cursor_left(self) -> None:
+        self.move_cursor(column=self.cursor_coordinate.column - 1)
+
+    def action_cursor_right(self) -> None:
+        self.move_cursor(column=self.cursor_coordinate.column + 1)
+
+    def action_page_up(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 2)
+        self.move_cursor(row=self.cursor_coordinate.row - page)
+
+    def action_page_down(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 2)
+        self.move_cursor(row=self.cursor_coordinate.row + page)
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=self.row_count - 1)
+
+    # --- sorting and finding ------------------------------------------------------------------
+
+    def sort(self, sorting: Sorting) -> None:
+        """List the rows in another order; the cursor stays on its outcome."""
+        scenario = self.scenario
+        if scenario is None:
+            return
+        outcome = self.cursor_outcome
+        self._sorting = sorting
+        self._sort(scenario)
+        self._layout(scenario)
+        self.move_cursor_to_outcome(outcome)
+        self.refresh()
+        self.post_message(self.Sorted(self, sorting))
+
+    def find(self, text: str) -> bool:
+        """Move to the next outcome whose label is, starts with or contains `text`."""
+        scenario = self.scenario
+        if scenario is None:
+            return False
+        row = find_outcome(scenario, self._order, text, after=self.cursor_coordinate.row)
+        if row is None:
+            return False
+        self.move_cursor(row=row)
+        return True
+
+    # --- input --------------------------------------------------------------------------------
 
     def action_edit(self) -> None:
         """Ask the owner to open the editor on the cursor's cell."""
@@ -153,10 +483,11 @@ class OutcomeGrid(DataTable[Text]):
             self._request_edit(None)
 
     def _request_edit(self, initial: str | None) -> None:
+        coordinate = Coordinate(self.cursor_outcome, self.cursor_coordinate.column)
         if self.open_editor is not None:
-            self.open_editor(self.cursor_coordinate, initial)
+            self.open_editor(coordinate, initial)
         else:
-            self.post_message(self.EditRequested(self, self.cursor_coordinate, initial))
+            self.post_message(self.EditRequested(self, coordinate, initial))
 
     def on_key(self, event: events.Key) -> None:
         """A digit, `.` or `-` on a number cell starts editing with that character; while the
@@ -188,7 +519,7 @@ class OutcomeGrid(DataTable[Text]):
             super().__init__()
             self.grid = grid
             self.coordinate = coordinate
-            """The grid cell under the cursor when the text arrived."""
+            """The cell under the cursor when the text arrived (row = the outcome's index)."""
             self.text = text
 
         @property
@@ -203,22 +534,60 @@ class OutcomeGrid(DataTable[Text]):
         if self.editor_keys is not None and self.editor_keys(events.Key("paste", None)):
             return
         if self.row_count:
-            self.post_message(self.Pasted(self, self.cursor_coordinate, event.text))
+            coordinate = Coordinate(self.cursor_outcome, self.cursor_coordinate.column)
+            self.post_message(self.Pasted(self, coordinate, event.text))
 
     def on_click(self, event: events.Click) -> None:
-        """A double click edits the cell under the pointer."""
-        if event.chain == 2 and self.row_count:
+        """A click moves the cursor to its cell (on a header: sorts by that column); a double
+        click edits the cell."""
+        offset = event.get_content_offset(self)
+        if offset is None or not self._widths:
+            return
+        x = offset.x + self.scroll_x
+        column, left = 0, 0
+        for index, cell_width in enumerate(self._widths):
+            column = index
+            left += cell_width + 2 * _PADDING
+            if x < left:
+                break
+        if offset.y == 0:
+            self._sort_by_column(column)
+            return
+        row = int(self.scroll_y) + offset.y - 1
+        if row >= self.row_count:
+            return
+        self.move_cursor(row=row, column=column)
+        if event.chain == 2:
             self._request_edit(None)
 
-    def cell_value_text(self, coordinate: Coordinate) -> str:
-        """The exact text to pre-fill an editor with."""
-        scenario = self.scenario
-        assert scenario is not None
-        if coordinate.column == LABEL_COLUMN:
-            return scenario.labels[coordinate.row]
-        column = coordinate.column - 1
-        if column > P_COLUMN and (logits := scenario.models[column - 1].logits) is not None:
-            return repr(float(logits[coordinate.row]))
-        if self.weights_mode:
-            return format_weight(float(scenario.weights(column)[coordinate.row]))
-        return repr(float(scenario.probabilities(column)[coordinate.row]))
+    def _sort_by_column(self, column: int) -> None:
+        current = self._sorting
+        if column == LABEL_COLUMN:
+            wanted = Sorting(SortBy.LABEL)
+        elif column == 1:
+            wanted = Sorting(SortBy.P)
+        else:
+            model = column - 2
+            kl = Sorting(SortBy.KL, model)
+            wanted = Sorting(SortBy.Q, model) if current == kl else kl
+        self.sort(Sorting() if current == wanted else wanted)
+
+
+def _spans(text: Text) -> list[tuple[str, Style]]:
+    """A one-line Text as (text, style) pieces, its spans resolved (no console needed)."""
+    plain = text.plain
+    if not text.spans:
+        return [(plain, Style.parse(str(text.style)) if text.style else Style())]
+    cuts = sorted({0, len(plain), *(s.start for s in text.spans), *(s.end for s in text.spans)})
+    pieces: list[tuple[str, Style]] = []
+    base = Style.parse(str(text.style)) if text.style else Style()
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        if start >= end or start >= len(plain):
+            continue
+        style = base
+        for span in text.spans:
+            if span.start <= start and end <= span.end:
+                span_style = span.style
+                style += span_style if isinstance(span_style, Style) else Style.parse(span_style)
+        pieces.append((plain[start:end], style))
+    return pieces

@@ -1,0 +1,118 @@
+"""The order the table lists outcomes in, and finding an outcome by its label.
+
+A model's output has tens of thousands of outcomes; the ones that matter are those with the
+largest KL terms, so a large scenario is listed by |p log(p/q)|, largest first. Orders are
+permutations computed with numpy (no Python loop over the outcomes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+import numpy.typing as npt
+
+from divtui.core.scenario import Scenario
+
+IntArray = npt.NDArray[np.intp]
+
+LARGE_TABLE = 1000
+"""Beyond this many outcomes the table starts sorted by |KL term|, largest first."""
+
+
+class SortBy(Enum):
+    """What the table's rows are sorted by."""
+
+    OUTCOME = "outcome order"
+    LABEL = "label"
+    P = "p"
+    Q = "q"
+    KL = "|KL term|"
+
+
+_CYCLE = (SortBy.OUTCOME, SortBy.LABEL, SortBy.P, SortBy.Q, SortBy.KL)
+
+
+@dataclass(frozen=True, slots=True)
+class Sorting:
+    """A sort order: a key, and the model whose q or KL term it uses."""
+
+    by: SortBy = SortBy.OUTCOME
+    model: int = 0
+    """The model (0-based) for `SortBy.Q` and `SortBy.KL`."""
+
+    def next(self, model: int) -> Sorting:
+        """The next order in the cycle outcome → label → p → q → |KL term|, for `model`."""
+        return Sorting(_CYCLE[(_CYCLE.index(self.by) + 1) % len(_CYCLE)], model)
+
+    def describe(self, scenario: Scenario) -> str:
+        """The order in words: "|KL term| of q, largest first"."""
+        if self.by is SortBy.OUTCOME:
+            return "in outcome order"
+        if self.by is SortBy.LABEL:
+            return "by label"
+        if self.by is SortBy.P:
+            return "by p, largest first"
+        name = scenario.models[min(self.model, len(scenario.models) - 1)].name
+        if self.by is SortBy.Q:
+            return f"by q of {name}, largest first"
+        return f"by |KL term| of {name}, largest first"
+
+
+def default_sorting(scenario: Scenario) -> Sorting:
+    """Outcome order for a small scenario; |KL term| of the first model for a large one."""
+    return Sorting(SortBy.KL if scenario.size > LARGE_TABLE else SortBy.OUTCOME)
+
+
+def outcome_order(scenario: Scenario, sorting: Sorting) -> IntArray | None:
+    """The outcomes in `sorting`'s order (display row → outcome), or None for outcome order.
+
+    Ties keep outcome order (stable sorts); an infinite KL term sorts first.
+    """
+    if sorting.by is SortBy.OUTCOME:
+        return None
+    if sorting.by is SortBy.LABEL:
+        order: IntArray = np.argsort(np.array(scenario.labels), kind="stable")
+        return order
+    if sorting.by is SortBy.P:
+        values = scenario.p_target
+    else:
+        model = min(sorting.model, len(scenario.models) - 1)
+        if sorting.by is SortBy.Q:
+            values = scenario.models[model].q
+        else:
+            values = np.abs(scenario.terms[model].kl)
+    order = np.argsort(-values, kind="stable")
+    return order
+
+
+def find_outcome(
+    scenario: Scenario, order: IntArray | None, text: str, after: int = -1
+) -> int | None:
+    """The display row of the outcome `text` names, searching from the row after `after` and
+    wrapping: a label equal to `text`, else the first that starts with it, else the first that
+    contains it (case-insensitive). None when no label matches."""
+    needle = text.strip()
+    if not needle:
+        return None
+    labels = scenario.labels
+    try:
+        return row_of(order, labels.index(needle))
+    except ValueError:
+        pass
+    size = len(labels)
+    lowered = needle.lower()
+    rows = np.roll(np.arange(size), -(after + 1))
+    outcomes = rows if order is None else order[rows]
+    ordered = [labels[i].lower() for i in outcomes.tolist()]
+    for test in (str.startswith, str.__contains__):
+        for position, label in enumerate(ordered):
+            if test(label, lowered):
+                return int(rows[position])
+    return None
+
+
+def row_of(order: IntArray | None, outcome: int) -> int:
+    """The display row of an outcome (one vectorised pass over the order)."""
+    return outcome if order is None else int(np.flatnonzero(order == outcome)[0])

@@ -1,0 +1,38 @@
+"""Sorting a small table: by a click on a header or with `o`; edits still reach their outcome."""
+
+from __future__ import annotations
+
+from .support import SIZE, commit, grid, grid_column, main_screen, new_app
+
+
+async def test_a_click_on_a_header_sorts_and_an_edit_reaches_the_outcome_shown() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        table = grid(pilot.app)
+        screen = main_screen(pilot.app)
+        await pilot.click(table, offset=(table.column_x(1) + 1, 0))  # the "p" header
+        await pilot.pause()
+        assert grid_column(pilot.app, 0) == ["hail", "snow", "rain", "sleet"]
+        assert table.headers[1] == "p ▼"
+        subtitle = str(screen.query_one("#table-panel").border_subtitle)
+        assert subtitle.startswith("4 outcomes, by p, largest first")
+        await pilot.press("home", "down")  # snow, second largest
+        await commit(pilot, "0.5")
+        assert screen.scenario.p_target[1] == 0.5  # snow is outcome 1
+        assert grid_column(pilot.app, 0) == ["hail", "snow", "rain", "sleet"], "no jump on edit"
+        await pilot.click(table, offset=(table.column_x(1) + 1, 0))  # again: outcome order
+        await pilot.pause()
+        assert grid_column(pilot.app, 0) == ["rain", "snow", "sleet", "hail"]
+        assert screen.query_one("#table-panel").border_subtitle == ""
+
+
+async def test_o_sorts_by_the_selected_models_kl_term_and_the_cursor_keeps_its_outcome() -> None:
+    async with new_app("support-mismatch").run_test(size=SIZE) as pilot:
+        table = grid(pilot.app)
+        await pilot.press("right", "down", "down")  # sleet, in the model's column
+        assert table.cursor_outcome == 2
+        for _ in range(4):  # label, p, q, |KL term|
+            await pilot.press("o")
+        await pilot.pause()
+        assert grid_column(pilot.app, 0)[0] == "∞ sleet", "the infinite KL term first"
+        assert table.cursor_outcome == 2 and table.cursor_coordinate.row == 0
+        assert table.headers[2].endswith("|KL|▼")
