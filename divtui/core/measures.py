@@ -482,6 +482,41 @@ def compare(
     pv, qv = _as_vector(p), _as_vector(q)
     if pv.ndim != 1 or pv.shape != qv.shape:
         raise ValueError(f"p and q must be vectors of one length, got {pv.shape} and {qv.shape}")
+    blocked = _compare_blocked(pv, qv, log_q) if pv.shape[0] > _BLOCK else None
+    if blocked is not None:
+        sums, kls, abs_diff_sum, root_diff_sq = blocked
+    else:
+        sums, kls, abs_diff_sum, root_diff_sq = _compare_whole(pv, qv, log_q)
+    h_p, ce, _ = sums[0]
+    rce, h_q, _ = sums[1]
+    kl, rkl = _clamp_kl(kls[0]), _clamp_kl(kls[1])
+    js = _clamp_js(_exact_m_js(0.5 * (kls[2] + kls[3]), pv, qv))
+    scale = unit.per_nat
+    js_u = js * scale
+    return PairMeasures(
+        unit=unit,
+        entropy_p=h_p * scale,
+        entropy_q=h_q * scale,
+        cross_entropy=ce * scale,
+        kl=kl * scale,
+        reverse_cross_entropy=rce * scale,
+        reverse_kl=rkl * scale,
+        js_divergence=js_u,
+        js_distance=math.sqrt(js_u),
+        total_variation=_clamp_unit_interval(0.5 * abs_diff_sum),
+        hellinger=_clamp_unit_interval(math.sqrt(0.5 * root_diff_sq)),
+        perplexity=_exp(ce),
+        support_mismatch=_mismatch(pv, qv) if math.isinf(ce) else (),
+        reverse_support_mismatch=_mismatch(qv, pv) if math.isinf(rce) else (),
+    )
+
+
+_CompareSums = tuple[list[list[float]], list[float], float, float]
+"""The six −Σ a·log b (2×3), the four KL sums, Σ |p − q| and Σ (√p − √q)²."""
+
+
+def _compare_whole(pv: FloatArray, qv: FloatArray, log_q: ArrayLike | None) -> _CompareSums:
+    """compare()'s sums over whole vectors, repairing 0·log 0 and q ≈ p (the careful path)."""
     rows = np.empty((3, pv.shape[0]))
     rows[0] = pv
     rows[1] = qv
@@ -508,28 +543,71 @@ def compare(
             float(_kl_nats(rows[i], rows[j], logs[i], logs[j], weight=w))
             for i, j, w in zip(_KL_FROM.tolist(), _KL_TO.tolist(), weights.tolist(), strict=True)
         ]
-    kl, rkl = _clamp_kl(kls[0]), _clamp_kl(kls[1])
-    js = _clamp_js(_exact_m_js(0.5 * (kls[2] + kls[3]), pv, qv))
     roots = np.sqrt(rows[:2])
     root_diff = roots[0] - roots[1]
-    scale = unit.per_nat
-    js_u = js * scale
-    return PairMeasures(
-        unit=unit,
-        entropy_p=h_p * scale,
-        entropy_q=h_q * scale,
-        cross_entropy=ce * scale,
-        kl=kl * scale,
-        reverse_cross_entropy=rce * scale,
-        reverse_kl=rkl * scale,
-        js_divergence=js_u,
-        js_distance=math.sqrt(js_u),
-        total_variation=_clamp_unit_interval(0.5 * float(np.add.reduce(np.abs(pv - qv)))),
-        hellinger=_clamp_unit_interval(math.sqrt(0.5 * float(np.dot(root_diff, root_diff)))),
-        perplexity=_exp(ce),
-        support_mismatch=_mismatch(pv, qv) if math.isinf(ce) else (),
-        reverse_support_mismatch=_mismatch(qv, pv) if math.isinf(rce) else (),
-    )
+    return sums, kls, float(np.add.reduce(np.abs(pv - qv))), float(np.dot(root_diff, root_diff))
+
+
+def _compare_buffer() -> FloatArray:
+    """A per-thread 6×_BLOCK scratch buffer for the blocked compare (no fresh pages per call)."""
+    buffer: FloatArray | None = getattr(_workspace, "compare", None)
+    if buffer is None:
+        buffer = np.empty((6, _BLOCK))
+        _workspace.compare = buffer
+    return buffer
+
+
+def _compare_blocked(p: FloatArray, q: FloatArray, log_q: ArrayLike | None) -> _CompareSums | None:
+    """compare()'s sums of long vectors, block by block in cache (as `_decompose_blocked`).
+
+    Returns None when the careful whole-vector path is needed: a 0·log 0 to repair (an outcome
+    with p or q = 0), or a KL whose error bound does not prove 1e-12 relative accuracy. KL sums
+    are pairwise (np.add.reduce) within a block and math.fsum across blocks, so the bound of
+    `_kl_nats` holds for the whole.
+    """
+    given = None if log_q is None else _as_vector(log_q)
+    buffer = _compare_buffer()
+    parts: list[list[float]] = [[] for _ in range(12)]
+    for start in range(0, p.shape[0], _BLOCK):
+        pc = p[start : start + _BLOCK]
+        qc = q[start : start + _BLOCK]
+        size = pc.shape[0]
+        lp, lq, m, lm, t1, t2 = (buffer[i, :size] for i in range(6))
+        np.log(pc, out=lp)
+        if given is None:
+            np.log(qc, out=lq)
+        else:
+            lq[...] = given[start : start + _BLOCK]
+        np.add(pc, qc, out=m)
+        m *= 0.5
+        np.log(m, out=lm)
+        for index, (a, log_b) in enumerate(
+            ((pc, lp), (pc, lq), (pc, lm), (qc, lp), (qc, lq), (qc, lm))
+        ):
+            parts[index].append(float(np.dot(a, log_b)))
+        for index, (a, log_a, log_b) in enumerate(
+            ((pc, lp, lq), (qc, lq, lp), (pc, lp, lm), (qc, lq, lm)), start=6
+        ):
+            np.subtract(log_a, log_b, out=t1)
+            t1 *= a
+            parts[index].append(float(np.add.reduce(t1)))
+        np.subtract(pc, qc, out=t1)
+        np.abs(t1, out=t1)
+        parts[10].append(float(np.add.reduce(t1)))
+        np.sqrt(pc, out=t1)
+        np.sqrt(qc, out=t2)
+        t1 -= t2
+        parts[11].append(float(np.dot(t1, t1)))
+    totals = [math.fsum(values) for values in parts]
+    if any(math.isnan(total) for total in totals):
+        return None
+    h_p, ce, ce_pm, rce, h_q, ce_qm = (0.0 - total for total in totals[:6])
+    kls = totals[6:10]
+    scale = _UNIT_ROUNDOFF * (10 + math.log2(p.shape[0]))
+    for kl, weight in zip(kls, (h_p + ce, h_q + rce, h_p + ce_pm, h_q + ce_qm), strict=True):
+        if kl != math.inf and not scale * weight <= _FAST_TOLERANCE * kl:
+            return None
+    return [[h_p, ce, ce_pm], [rce, h_q, ce_qm]], kls, totals[10], totals[11]
 
 
 def _cross_sums(rows: FloatArray, logs: FloatArray) -> list[list[float]]:

@@ -272,6 +272,12 @@ class Scenario:
         """The per-outcome terms of p against each model, in the scenario's unit."""
         return tuple(outcome_terms(self.p, m.q, self.unit, log_q=m.log_q) for m in self.models)
 
+    def forget_derived(self) -> None:
+        """Drop the per-outcome terms computed from this scenario (3 floats per outcome and
+        model); they are recomputed if asked for again. An undo history of a million-outcome
+        scenario keeps its edits, not every past step's derived arrays."""
+        self.__dict__.pop("terms", None)
+
     # --- editing: each returns a new scenario ----------------------------------------------
 
     def _with_column(self, column: int, weights: FloatArray) -> Scenario:

@@ -209,3 +209,17 @@ async def test_a_paste_on_a_column_removed_meanwhile_is_refused() -> None:
         assert pilot.app._exception is None
         assert screen.scenario is before
         assert any("column it was pasted on is gone" in toast for toast in toasts(pilot.app))
+
+
+async def test_an_edit_committed_on_a_model_removed_meanwhile_closes_the_editor() -> None:
+    """Seed 8675309: an edit of a model column arrived after an undo had removed that model
+    (IndexError in models[column - 1]). It is dropped, and the editor closes."""
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        before = screen.scenario
+        table = screen.table
+        table.post_message(DistributionTable.CellEdited(table, 1, 2, "0.3"))
+        await settle(pilot)
+        assert pilot.app._exception is None
+        assert screen.scenario is before
+        assert not table.is_editing

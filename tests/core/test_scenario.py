@@ -397,3 +397,14 @@ def test_with_unit_and_with_title() -> None:
     assert in_nats.measures[0].kl == pytest.approx(scenario.measures[0].kl * math.log(2))
     assert scenario.with_title("  Snow day ").title == "Snow day"
     assert scenario.with_title("").title == "Untitled"
+
+
+def test_forgetting_derived_terms_frees_them_and_asking_again_gives_the_same() -> None:
+    scenario = Scenario.build(["a", "b", "c"], [1, 2, 3], [("q", [3, 2, 1])])
+    first = scenario.terms
+    scenario.forget_derived()
+    assert "terms" not in vars(scenario)
+    again = scenario.terms
+    assert again is not first
+    for old, new in zip(first, again, strict=True):
+        np.testing.assert_array_equal(old.kl, new.kl)

@@ -312,6 +312,7 @@ class MainScreen(Screen[None]):
         if self._live_base is not None:
             self._history = self._live_base.record(scenario)
         elif scenario is not self._history.present:
+            self._history.present.forget_derived()  # undo recomputes what it needs
             self._history = self._history.record(scenario)
         self._update_layout()
         self._update_titles()
@@ -410,7 +411,9 @@ class MainScreen(Screen[None]):
     @on(DistributionTable.CellEdited)
     def _on_cell_edited(self, event: DistributionTable.CellEdited) -> None:
         scenario = self.scenario
-        if not 0 <= event.row < scenario.size:  # the outcome went away while it was edited
+        if not 0 <= event.row < scenario.size or (
+            event.column is not None and event.column >= scenario.column_count
+        ):  # the outcome or the model went away while it was edited
             event.control.close_editor()
             return
         try:
