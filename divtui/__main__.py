@@ -31,6 +31,7 @@ examples:
   divtui                                    open the explorer on the weather preset
   divtui --preset support-mismatch          open a preset (see: divtui presets)
   divtui weather.toml --unit bits           open a scenario file, measured in bits
+  divtui next-token.npz                     a model's output (.npz, .csv, a report's .json)
   divtui --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "forecast: rain=.2 snow=.3 sleet=.1 hail=.4"
   divtui serve --preset coin                the explorer in a browser: http://127.0.0.1:8000
   divtui report --preset weather            print every measure as a table

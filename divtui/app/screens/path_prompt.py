@@ -18,6 +18,7 @@ from textual.widgets import Input, Label
 
 from divtui.app.screens.modal import Dialog
 from divtui.core.errors import DivtuiError
+from divtui.core.scenario_file import SUFFIXES
 
 SCENARIO_SUFFIX = ".toml"
 """What a saved path without a suffix gets, and the files completion prefers."""
@@ -28,7 +29,8 @@ class PathSuggester(Suggester):
 
     Relative paths are read from `start_dir` (the current directory when None) and a leading `~`
     is expanded, but the suggestion keeps the text as typed so the input can show the rest of it.
-    Directories and `*.toml` files come before other files, directories end in `/`, and hidden
+    Directories and scenario files (.toml, .npz, .csv, .json) come before other files,
+    directories end in `/`, and hidden
     names are offered only once a `.` is typed. Matching is case-sensitive.
     """
 
@@ -74,8 +76,8 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def _rank(entry: os.DirEntry[str]) -> int:
-    """0 for the names a scenario prompt wants (directories, *.toml), 1 for the rest."""
-    return 0 if _is_dir(entry) or entry.name.endswith(SCENARIO_SUFFIX) else 1
+    """0 for the names a scenario prompt wants (directories, scenario files), 1 for the rest."""
+    return 0 if _is_dir(entry) or Path(entry.name).suffix.lower() in SUFFIXES else 1
 
 
 class PathPromptScreen(Dialog[Path | None]):

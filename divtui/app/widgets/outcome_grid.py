@@ -8,6 +8,7 @@ everything the grid tells its owner (edits, pastes) is said in outcome indices.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -58,8 +59,20 @@ def format_probability(value: float) -> str:
     return f"{value:.2e}" if 0 < value < TINY else f"{value:.4f}"
 
 
+_tiny_columns: dict[int, tuple[weakref.ref[FloatArray], bool]] = {}
+"""Whether a column has tiny probabilities, by array identity (weakly held): an edit replaces
+one column and leaves the others' arrays as they were."""
+
+
 def _has_tiny(values: FloatArray) -> bool:
-    return bool(np.any((values > 0) & (values < TINY)))
+    cached = _tiny_columns.get(id(values))
+    if cached is not None and cached[0]() is values:
+        return cached[1]
+    tiny = bool(np.any((values > 0) & (values < TINY)))
+    if len(_tiny_columns) > 64:
+        _tiny_columns.clear()
+    _tiny_columns[id(values)] = (weakref.ref(values), tiny)
+    return tiny
 
 
 def format_weight(value: float) -> str:
@@ -84,8 +97,20 @@ def _cell_width(scenario: Scenario, column: int, weights_mode: bool) -> int:
     return 22 + tiny if weights_mode else 6 + tiny
 
 
+_label_widths: dict[int, tuple[tuple[str, ...], int]] = {}
+"""The label column's width for the last labels seen, by identity: an edit keeps the labels
+tuple, and measuring a million labels again would cost 15 ms a keystroke."""
+
+
 def _label_width(scenario: Scenario) -> int:
-    return min(MAX_LABEL_WIDTH, max(len("outcome"), max(map(len, scenario.labels)) + 2))
+    labels = scenario.labels
+    cached = _label_widths.get(id(labels))
+    if cached is not None and cached[0] is labels:
+        return cached[1]
+    width = min(MAX_LABEL_WIDTH, max(len("outcome"), max(map(len, labels)) + 2))
+    _label_widths.clear()
+    _label_widths[id(labels)] = (labels, width)
+    return width
 
 
 def grid_width(scenario: Scenario, weights_mode: bool) -> int:
