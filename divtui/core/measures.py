@@ -465,7 +465,7 @@ class PairMeasures:
 
 
 def _mismatch(a: FloatArray, b: FloatArray) -> tuple[int, ...]:
-    return tuple(int(i) for i in np.flatnonzero((a > 0) & (b == 0)))
+    return tuple(np.flatnonzero((a > 0) & (b == 0)).tolist())
 
 
 @_quiet

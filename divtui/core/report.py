@@ -177,25 +177,33 @@ def identity_line(measures: PairMeasures, digits: int = 4) -> str:
     )
 
 
+CAUSES_SHOWN = 3
+"""An infinite KL names at most this many of its causes, then counts the rest."""
+
+
+def _causes(scenario: Scenario, indices: tuple[int, ...], zero: str, other: FloatArray) -> str:
+    labels = scenario.labels
+    causes = [
+        f"{zero}({labels[i]}) = 0 while {'p' if zero == 'q' else 'q'}({labels[i]}) = "
+        f"{float(other[i]):.4g}"
+        for i in indices[:CAUSES_SHOWN]
+    ]
+    if len(indices) > CAUSES_SHOWN:
+        causes.append(f"… and {len(indices) - CAUSES_SHOWN:,} more outcomes")
+    return "; ".join(causes)
+
+
 def infinite_cause(scenario: Scenario, model_index: int) -> str:
     """The cause of an infinite KL(p‖q) for one model, or "" when it is finite."""
     measures = scenario.measures[model_index]
-    causes = [
-        f"q({scenario.labels[i]}) = 0 while p({scenario.labels[i]}) = {float(scenario.p[i]):.4g}"
-        for i in measures.support_mismatch
-    ]
-    return "; ".join(causes)
+    return _causes(scenario, measures.support_mismatch, "q", scenario.p)
 
 
 def reverse_infinite_cause(scenario: Scenario, model_index: int) -> str:
     """The cause of an infinite KL(q‖p) for one model, or "" when it is finite."""
     measures = scenario.measures[model_index]
     q = scenario.models[model_index].q
-    causes = [
-        f"p({scenario.labels[i]}) = 0 while q({scenario.labels[i]}) = {float(q[i]):.4g}"
-        for i in measures.reverse_support_mismatch
-    ]
-    return "; ".join(causes)
+    return _causes(scenario, measures.reverse_support_mismatch, "p", q)
 
 
 def _markdown(text: str) -> str:

@@ -333,17 +333,20 @@ class Scenario:
         current = self.probabilities(column)
         if probability == float(current[row]):
             return self  # committing the value shown must not nudge the others by rounding
-        others = np.delete(current, row)
-        rest = float(np.sum(others))
+        # The others' sum over two views, and one new column: no copies of a million values
+        # beyond the result.
+        rest = float(np.sum(current[:row])) + float(np.sum(current[row + 1 :]))
         remainder = 1.0 - probability
         if rest > 0:
-            others = others * (remainder / rest)
-        elif not len(others):
+            column_values = current * (remainder / rest)
+        elif len(current) == 1:
             if probability != 1:
                 raise DivtuiError(f"{where}: the only outcome has probability 1, not {value!r}")
+            column_values = np.ones(1)
         else:
-            others = np.full(len(others), remainder / len(others))
-        return self._with_column(column, np.insert(others, row, probability))
+            column_values = np.full(len(current), remainder / (len(current) - 1))
+        column_values[row] = probability
+        return self._with_column(column, column_values)
 
     def normalised(self, column: int) -> Scenario:
         """The column's weights replaced by its probabilities."""

@@ -8,6 +8,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 from divtui.core.presets import PRESETS, preset
@@ -207,3 +208,14 @@ def test_reports_name_the_cause_of_an_infinite_reverse_kl_and_escape_markdown() 
     assert "| measure | m\\|1 |" in markdown
     assert "| b\\|c |" in markdown
     assert "KL(q‖p) = ∞ because p(b|c) = 0 while q(b|c) = 0.5." in markdown
+
+
+def test_an_infinite_kl_names_three_causes_and_counts_the_rest() -> None:
+    size = 10
+    q = np.ones(size)
+    q[[2, 4, 5, 7, 8]] = 0.0
+    scenario = Scenario.build([f"o{i}" for i in range(size)], np.ones(size), [("m", q)])
+    assert infinite_cause(scenario, 0) == (
+        "q(o2) = 0 while p(o2) = 0.1; q(o4) = 0 while p(o4) = 0.1; "
+        "q(o5) = 0 while p(o5) = 0.1; … and 2 more outcomes"
+    )
