@@ -7,8 +7,10 @@ scipy.stats.entropy.
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,9 +18,12 @@ import scipy.special
 import scipy.stats
 from textual.pilot import Pilot
 
+from divtui.app.app import DivtuiApp
 from divtui.app.screens.path_prompt import PathPromptScreen
 from divtui.app.screens.prompt import PromptScreen
+from divtui.app.widgets.outcome_chart import OutcomeChart, shown_outcomes
 from divtui.core.outcome_order import SortBy
+from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import load_scenario
 
 from .support import SIZE, grid, main_screen, metrics_rows, new_app, shown_lines, type_text
@@ -148,3 +153,49 @@ async def test_a_large_scenario_saved_as_toml_goes_to_npz(million: Path, tmp_pat
         assert not (tmp_path / "copy.toml").exists()
         assert screen.path == tmp_path / "copy.npz"
         assert load_scenario(tmp_path / "copy.npz") == screen.scenario
+
+
+def test_shown_outcomes_are_the_largest_kl_terms_and_an_other_bar_when_they_do_not_fit() -> None:
+    rng = np.random.default_rng(4)
+    terms = rng.normal(size=500)
+    terms[17] = np.inf
+    shown, aggregated = shown_outcomes(terms, width=90)  # room for 10 groups: 9 and "other"
+    assert aggregated
+    expected = sorted(sorted(range(500), key=lambda i: -abs(terms[i]))[:9])
+    assert shown == expected and 17 in shown
+    assert shown_outcomes(terms[:8], width=90) == (list(range(8)), False)
+
+
+async def test_the_per_outcome_chart_of_5000_outcomes_sums_the_rest_into_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(8)
+    size = 5000
+    scenario = Scenario.build(
+        [f"w{i}" for i in range(size)], rng.dirichlet(np.ones(size)), [("m", rng.random(size))]
+    )
+    drawn: list[tuple[list[str], list[list[float]]]] = []
+    async with DivtuiApp(scenario).run_test(size=SIZE) as pilot:
+        chart = main_screen(pilot.app).query_one(OutcomeChart)
+        real = chart.plt.multiple_bar
+
+        def spy(*args: Any, **style: Any) -> None:
+            names, series = args[0], args[1]
+            drawn.append((list(names), [list(values) for values in series]))
+            real(*args, **style)
+
+        monkeypatch.setattr(chart.plt, "multiple_bar", spy)
+        chart.replot()
+        await pilot.pause(0.3)
+        await pilot.pause(0.3)
+    labels, series = drawn[-1]
+    shown = len(labels) - 1
+    assert labels[-1] == f"other ({size - shown:,})"
+    (terms,) = scenario.terms
+    top = np.argsort(-np.abs(terms.kl), kind="stable")[:shown]
+    assert labels[:-1] == [f"w{i}" for i in sorted(top.tolist())]
+    # Each series adds up to its measure: the shown bars plus "other" are every outcome.
+    (measures,) = scenario.measures
+    assert math.fsum(series[0]) == pytest.approx(measures.entropy_p, rel=1e-9)
+    assert math.fsum(series[1]) == pytest.approx(measures.cross_entropy, rel=1e-9)
+    assert math.fsum(series[2]) == pytest.approx(measures.kl, rel=1e-9)
