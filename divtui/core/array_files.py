@@ -20,6 +20,7 @@ import csv
 import io
 import itertools
 import os
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -265,6 +266,9 @@ def _scenario_from_csv(text: str, stem: str) -> Scenario:
         if message.startswith("labels["):  # labels[7]: … → line 9, column 'label': …
             position, _, rest = message.removeprefix("labels[").partition("]")
             line = _line_of_row(text, int(position))
+            if (also := re.search(r"\(also at \[(\d+)\]\)", rest)) is not None:
+                first = _line_of_row(text, int(also.group(1)))
+                rest = rest[: also.start()] + f"(also on line {first})" + rest[also.end() :]
             raise DivtuiError(f"line {line}, column 'label'{rest}") from None
         raise
 

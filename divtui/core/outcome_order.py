@@ -46,6 +46,17 @@ class Sorting:
         """The next order in the cycle outcome → label → p → q → |KL term|, for `model`."""
         return Sorting(_CYCLE[(_CYCLE.index(self.by) + 1) % len(_CYCLE)], model)
 
+    def describe_briefly(self, scenario: Scenario) -> str:
+        """The order in a few words, for the table's border: "by |KL| of q ▼"."""
+        if self.by is SortBy.OUTCOME:
+            return "in outcome order"
+        if self.by is SortBy.LABEL:
+            return "by label ▲"
+        if self.by is SortBy.P:
+            return "by p ▼"
+        name = scenario.models[min(self.model, len(scenario.models) - 1)].name
+        return f"by {'q' if self.by is SortBy.Q else '|KL|'} of {name} ▼"
+
     def describe(self, scenario: Scenario) -> str:
         """The order in words: "|KL term| of q, largest first"."""
         if self.by is SortBy.OUTCOME:

@@ -154,9 +154,13 @@ def _omitted_line(scenario: Scenario, listed: int) -> str:
     if not omitted:
         return ""
     return (
-        f"… {omitted:,} more outcomes not listed: these are the {listed:,} largest "
-        "|p log(p/q)| (divtui report --terms all lists every one)"
+        f"… {omitted:,} more {_outcomes(omitted)} not listed: these are the {listed:,} "
+        "largest |p log(p/q)| (divtui report --terms all lists every one)"
     )
+
+
+def _outcomes(count: int) -> str:
+    return "outcome" if count == 1 else "outcomes"
 
 
 def format_value(value: float, digits: int = 6) -> str:
@@ -189,7 +193,8 @@ def _causes(scenario: Scenario, indices: tuple[int, ...], zero: str, other: Floa
         for i in indices[:CAUSES_SHOWN]
     ]
     if len(indices) > CAUSES_SHOWN:
-        causes.append(f"… and {len(indices) - CAUSES_SHOWN:,} more outcomes")
+        more = len(indices) - CAUSES_SHOWN
+        causes.append(f"… and {more:,} more {_outcomes(more)}")
     return "; ".join(causes)
 
 

@@ -219,6 +219,11 @@ def _read_toml(file: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DivtuiError(f"{name}: invalid TOML: {error}") from None
+        hint = (
+            ""
+            if file.suffix.lower() in ("", ".toml")
+            else f" (divtui reads {', '.join(SUFFIXES)} files; other names are read as TOML)"
+        )
+        raise DivtuiError(f"{name}: invalid TOML: {error}{hint}") from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise DivtuiError(f"{name}: invalid TOML: arrays or tables nested too deeply") from None

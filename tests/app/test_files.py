@@ -163,3 +163,28 @@ async def test_save_as_asks_before_replacing_another_file(tmp_path: Path, answer
             assert load_scenario(other) == screen.scenario and screen.path == other
         else:
             assert other.read_bytes() == before and screen.path is None
+
+
+async def test_undoing_an_open_goes_back_to_the_file_before_it(tmp_path: Path) -> None:
+    """ctrl+s after undoing an open wrote the scenario on screen over the opened file."""
+    first, second = tmp_path / "first.toml", tmp_path / "second.toml"
+    save_scenario(preset("weather"), first)
+    save_scenario(preset("coin"), second)
+    second_bytes = second.read_bytes()
+    async with DivtuiApp(load_scenario(first), path=first).run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await press(pilot, "ctrl+o")
+        await type_text(pilot, str(second))
+        await press(pilot, "enter")
+        assert screen.path == second
+        await press(pilot, "ctrl+z")
+        assert screen.scenario == load_scenario(first)
+        assert screen.path == first, "the open was undone: its file goes with it"
+        assert not screen.has_unsaved_changes, "first.toml is as saved"
+        await press(pilot, ".", "5", "enter", "ctrl+s")
+        assert second.read_bytes() == second_bytes, "the other file is untouched"
+        assert load_scenario(first) == screen.scenario
+        await press(pilot, "ctrl+z")  # before the edit: no longer what first.toml holds
+        assert screen.path == first and screen.has_unsaved_changes
+        await press(pilot, "ctrl+y")
+        assert screen.path == first and not screen.has_unsaved_changes

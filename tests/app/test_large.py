@@ -21,12 +21,21 @@ from textual.pilot import Pilot
 from divtui.app.app import DivtuiApp
 from divtui.app.screens.path_prompt import PathPromptScreen
 from divtui.app.screens.prompt import PromptScreen
-from divtui.app.widgets.outcome_chart import OutcomeChart, shown_outcomes
+from divtui.app.widgets.outcome_chart import OutcomeChart, outcome_bars, shown_outcomes
 from divtui.core.outcome_order import SortBy
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import load_scenario
 
-from .support import SIZE, grid, main_screen, metrics_rows, new_app, shown_lines, type_text
+from .support import (
+    SIZE,
+    grid,
+    main_screen,
+    metrics_rows,
+    new_app,
+    shown_lines,
+    shown_text,
+    type_text,
+)
 
 N = 1_000_000
 
@@ -85,7 +94,7 @@ async def test_a_million_outcomes_open_sort_search_edit_and_save(
         shown = visible_labels(pilot)
         assert len(shown) > 10
         assert shown == [f"tok{i}" for i in by_kl[: len(shown)]]
-        assert "1,000,000 outcomes, by |KL term| of student" in str(
+        assert "1,000,000 outcomes, by |KL| of student ▼ · o sort · / find" in str(
             screen.query_one("#table-panel").border_subtitle
         )
 
@@ -159,14 +168,32 @@ def test_shown_outcomes_are_the_largest_kl_terms_and_an_other_bar_when_they_do_n
     rng = np.random.default_rng(4)
     terms = rng.normal(size=500)
     terms[17] = np.inf
-    shown, aggregated = shown_outcomes(terms, width=90)  # room for 10 groups: 9 and "other"
+    shown, aggregated = shown_outcomes(terms, width=100)  # 10 groups: 9 and "other"
     assert aggregated
-    expected = sorted(sorted(range(500), key=lambda i: -abs(terms[i]))[:9])
-    assert shown == expected and 17 in shown
-    assert shown_outcomes(terms[:8], width=90) == (list(range(8)), False)
+    assert shown == sorted(range(500), key=lambda i: -abs(terms[i]))[:9]
+    assert shown[0] == 17, "the infinite term first"
+    assert shown_outcomes(terms[:8], width=100) == (list(range(8)), False)
 
 
-async def test_the_per_outcome_chart_of_5000_outcomes_sums_the_rest_into_other(
+def test_the_chart_groups_of_5000_outcomes_add_up_to_every_measure() -> None:
+    rng = np.random.default_rng(8)
+    size = 5000
+    scenario = Scenario.build(
+        [f"w{i}" for i in range(size)], rng.dirichlet(np.ones(size)), [("m", rng.random(size))]
+    )
+    labels, series, rest = outcome_bars(scenario, 0, width=60)
+    assert labels[-1] == "other" and rest == size - (len(labels) - 1)
+    (terms,) = scenario.terms
+    top = np.argsort(-np.abs(terms.kl), kind="stable")[: len(labels) - 1]
+    assert labels[:-1] == [f"w{i}" for i in top.tolist()]
+    # Each series adds up to its measure: the groups shown plus "other" are every outcome.
+    (measures,) = scenario.measures
+    assert math.fsum(series[0]) == pytest.approx(measures.entropy_p, rel=1e-9)
+    assert math.fsum(series[1]) == pytest.approx(measures.cross_entropy, rel=1e-9)
+    assert math.fsum(series[2]) == pytest.approx(measures.kl, rel=1e-9)
+
+
+async def test_the_other_bar_is_capped_so_the_largest_terms_stay_visible(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rng = np.random.default_rng(8)
@@ -174,28 +201,23 @@ async def test_the_per_outcome_chart_of_5000_outcomes_sums_the_rest_into_other(
     scenario = Scenario.build(
         [f"w{i}" for i in range(size)], rng.dirichlet(np.ones(size)), [("m", rng.random(size))]
     )
-    drawn: list[tuple[list[str], list[list[float]]]] = []
+    drawn: list[list[list[float]]] = []
     async with DivtuiApp(scenario).run_test(size=SIZE) as pilot:
         chart = main_screen(pilot.app).query_one(OutcomeChart)
         real = chart.plt.multiple_bar
 
         def spy(*args: Any, **style: Any) -> None:
-            names, series = args[0], args[1]
-            drawn.append((list(names), [list(values) for values in series]))
+            drawn.append([list(values) for values in args[1]])
             real(*args, **style)
 
         monkeypatch.setattr(chart.plt, "multiple_bar", spy)
         chart.replot()
         await pilot.pause(0.3)
         await pilot.pause(0.3)
-    labels, series = drawn[-1]
-    shown = len(labels) - 1
-    assert labels[-1] == f"other ({size - shown:,})"
-    (terms,) = scenario.terms
-    top = np.argsort(-np.abs(terms.kl), kind="stable")[:shown]
-    assert labels[:-1] == [f"w{i}" for i in sorted(top.tolist())]
-    # Each series adds up to its measure: the shown bars plus "other" are every outcome.
-    (measures,) = scenario.measures
-    assert math.fsum(series[0]) == pytest.approx(measures.entropy_p, rel=1e-9)
-    assert math.fsum(series[1]) == pytest.approx(measures.cross_entropy, rel=1e-9)
-    assert math.fsum(series[2]) == pytest.approx(measures.kl, rel=1e-9)
+        text = shown_text(chart)
+        width = chart.size.width
+    cross = drawn[-1][1]
+    assert max(cross[:-1]) > 0.5 * cross[-1], "the other bar is cut to the scale of the rest"
+    _, series, rest = outcome_bars(scenario, 0, width)
+    assert f"other: the other {rest:,} outcomes, summed" in text
+    assert f"{series[1][-1]:.3g}" in text, "the capped bar is labelled with its value"

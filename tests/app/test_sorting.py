@@ -14,7 +14,7 @@ async def test_a_click_on_a_header_sorts_and_an_edit_reaches_the_outcome_shown()
         assert grid_column(pilot.app, 0) == ["hail", "snow", "rain", "sleet"]
         assert table.headers[1] == "p ▼"
         subtitle = str(screen.query_one("#table-panel").border_subtitle)
-        assert subtitle.startswith("4 outcomes, by p, largest first")
+        assert subtitle == "4 outcomes, by p ▼ · o sort · / find"
         await pilot.press("home", "down")  # snow, second largest
         await commit(pilot, "0.5")
         assert screen.scenario.p_target[1] == 0.5  # snow is outcome 1

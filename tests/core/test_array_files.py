@@ -229,7 +229,7 @@ BROKEN_CSV: dict[str, tuple[str, tuple[str, ...]]] = {
     "ragged line 3": ("label,p,q\na,1,1\nb,1\nc,1,1\n", ("line 3", "2 cells", "has 3")),
     "duplicate label line 4": (
         "label,p,q\na,1,1\nb,1,1\na,1,1\n",
-        ("line 4", "column 'label'", "duplicate label 'a'"),
+        ("line 4", "column 'label'", "duplicate label 'a' (also on line 2)"),
     ),
     "quoted newline before a bad value": (
         'label,p,q\n"two\nlines",1,1\nb,x,1\n',
@@ -340,3 +340,11 @@ def test_a_failed_npz_save_leaves_the_old_file_and_no_temporary_behind(
         save_scenario(mixed_scenario(4), path)
     assert path.read_bytes() == b"old contents"
     assert [p.name for p in tmp_path.iterdir()] == ["kept.npz"]
+
+
+def test_a_file_of_another_kind_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "model.py"
+    path.write_text("import numpy\n")
+    with pytest.raises(DivtuiError) as caught:
+        load_scenario(path)
+    one_line_naming(caught, path, "invalid TOML", "divtui reads .toml, .npz, .csv, .json files")

@@ -117,3 +117,14 @@ def test_find_outcome_answers_in_display_rows_of_a_sorted_table() -> None:
     assert row_of(order, 1) == row
     first_ra = find_outcome(scenario, order, "ra")
     assert first_ra is not None and LABELS[int(order[first_ra])] == "Rainbow"  # p = 5 comes first
+
+
+def test_brief_descriptions_fit_the_table_border() -> None:
+    scenario = scenario_of([1, 2], [1, 1])
+    assert [Sorting(by, 1).describe_briefly(scenario) for by in SortBy] == [
+        "in outcome order",
+        "by label ▲",
+        "by p ▼",
+        "by q of b ▼",
+        "by |KL| of b ▼",
+    ]

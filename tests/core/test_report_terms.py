@@ -102,3 +102,8 @@ def test_the_note_on_a_large_logits_model_shows_a_few_of_its_logits() -> None:
     assert len(notes) == 1
     assert notes[0].endswith(", … (100,000 logits)]")
     assert len(notes[0]) < 200
+
+
+def test_one_outcome_left_out_is_said_in_the_singular() -> None:
+    text = render(random_scenario(1002), ReportFormat.TEXT, 1001)
+    assert text.count("… 1 more outcome not listed") == 2

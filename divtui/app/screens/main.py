@@ -4,6 +4,7 @@ binds the new value down to the table, the metrics and the charts."""
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -245,11 +246,15 @@ class MainScreen(Screen[None]):
     def __init__(self, scenario: Scenario, path: Path | None = None) -> None:
         super().__init__()
         self.set_reactive(MainScreen.scenario, scenario)
+        self._files: dict[int, tuple[weakref.ref[Scenario], Path | None, Scenario]] = {}
+        """For each scenario met (by identity, weakly held): its file and that file's saved
+        state, restored by undo and redo."""
         self._history: History[Scenario] = History(scenario)
         self._live_base: History[Scenario] | None = None
         self.path = path
         """The file the scenario was opened from or last saved to (None: not saved yet)."""
         self._saved = scenario
+        self._remember_file(scenario)
         self._timer: Timer | None = None
         self.objective = Objective.CROSS_ENTROPY
         """What `t` minimises; `T` switches it."""
@@ -314,6 +319,7 @@ class MainScreen(Screen[None]):
         elif scenario is not self._history.present:
             self._history.present.forget_derived()  # undo recomputes what it needs
             self._history = self._history.record(scenario)
+        self._remember_file(scenario)
         self._update_layout()
         self._update_titles()
         self.call_after_refresh(self._update_table_subtitle)
@@ -328,6 +334,8 @@ class MainScreen(Screen[None]):
         scenario = self.scenario
         wide = grid_width(scenario, self.weights_mode) > HALF_WIDTH_TABLE
         self.set_class(len(scenario.models) > MANY_MODELS or wide, "-many")
+        if self.is_mounted:
+            self._fit_table()
 
     @property
     def history(self) -> History[Scenario]:
@@ -363,7 +371,22 @@ class MainScreen(Screen[None]):
     def _mark_saved(self, scenario: Scenario, path: Path | None) -> None:
         self._saved = scenario
         self.path = path
+        self._remember_file(scenario)
         self._update_titles()
+
+    def _remember_file(self, scenario: Scenario) -> None:
+        """Note which file (and which saved state of it) goes with `scenario`, so that undoing
+        past an open or a save-as also goes back to the file before it: ctrl+s must never write
+        the scenario on screen over a file it did not come from."""
+        if len(self._files) > 4 * len(self._history.past) + 64:
+            self._files = {k: v for k, v in self._files.items() if v[0]() is not None}
+        self._files[id(scenario)] = (weakref.ref(scenario), self.path, self._saved)
+
+    def _restore_file(self, scenario: Scenario) -> None:
+        entry = self._files.get(id(scenario))
+        if entry is not None and entry[0]() is scenario and entry[1] != self.path:
+            # Back to another file: its saved state then (this file's stays what was saved).
+            self.path, self._saved = entry[1], entry[2]
 
     def watch_baseline(self) -> None:
         self._update_titles()
@@ -385,10 +408,20 @@ class MainScreen(Screen[None]):
         tiny = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(tiny, "-tiny")
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
+        self._fit_table()
         if tiny != was_tiny:
             self.refresh_bindings()
             if not tiny and self.focused is None:
                 self.call_after_refresh(self._focus_table)
+
+    def _fit_table(self) -> None:
+        """How many lines the table's rows (and its editor) may take. Side by side with the
+        measures, the top row holds 60% of the body; stacked, the table leaves a few lines of
+        the screen to the measures below it, so they are seen to be there."""
+        body = self.size.height - 2  # the header and the footer
+        stacked = self.has_class("-narrow") or self.has_class("-many")
+        rows = body - 2 - 4 if stacked else int(body * 0.6) - 2  # - the panel's border
+        self.table.fit(max(4, rows))
 
     def _focus_table(self) -> None:
         if self.table.is_editing:
@@ -557,8 +590,8 @@ class MainScreen(Screen[None]):
         panel = self.query_one("#table-panel")
         if self.scenario.size > SUBTITLE_FROM or sorting.by is not SortBy.OUTCOME:
             panel.border_subtitle = (
-                f"{self.scenario.size:,} outcomes, {sorting.describe(self.scenario)}"
-                " · o sorts · / finds"
+                f"{self.scenario.size:,} outcomes, {sorting.describe_briefly(self.scenario)}"
+                " · o sort · / find"
             )
         else:
             panel.border_subtitle = ""
@@ -906,6 +939,7 @@ class MainScreen(Screen[None]):
             self.notify("Nothing to undo.", timeout=2)
             return
         self._history = self._history.undo()
+        self._restore_file(self._history.present)
         self.scenario = self._history.present
 
     def action_redo(self) -> None:
@@ -915,4 +949,5 @@ class MainScreen(Screen[None]):
             self.notify("Nothing to redo.", timeout=2)
             return
         self._history = self._history.redo()
+        self._restore_file(self._history.present)
         self.scenario = self._history.present

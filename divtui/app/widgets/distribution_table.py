@@ -47,7 +47,7 @@ class DistributionTable(Vertical):
     DEFAULT_CSS = """
     DistributionTable {
         height: auto;
-        OutcomeGrid { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
+        OutcomeGrid { height: auto; scrollbar-size-vertical: 1; }
         #editor { height: auto; display: none; padding: 0 1; }
         #editor.-open { display: block; }
         #editor-cell { width: auto; padding: 1 1 0 0; text-style: bold; }
@@ -79,9 +79,24 @@ class DistributionTable(Vertical):
             """The table that was edited."""
             return self.table
 
+    EDITOR_ROWS = 3
+    """The editor's height below the grid (its input has a border)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._editing: Coordinate | None = None
+        self._rows = 12
+
+    def fit(self, rows: int) -> None:
+        """Keep grid and editor within `rows` lines: a long grid scrolls inside them, and the
+        editor, when it opens, takes its lines from the grid rather than from below the
+        panel, where it would be out of sight."""
+        self._rows = rows
+        self._fit_grid()
+
+    def _fit_grid(self) -> None:
+        editor = self.EDITOR_ROWS if self._editing is not None else 0
+        self.grid.styles.max_height = max(3, self._rows - editor)
 
     def compose(self) -> ComposeResult:
         yield OutcomeGrid(id="grid").data_bind(
@@ -165,6 +180,7 @@ class DistributionTable(Vertical):
         editor.select_on_focus = initial is None
         editor.value = self.grid.cell_value_text(coordinate) if initial is None else initial
         self.query_one("#editor").add_class("-open")
+        self._fit_grid()
         editor.focus()
         self.screen.refresh_bindings()
         if initial is not None:
@@ -174,6 +190,7 @@ class DistributionTable(Vertical):
         """Close the editor and give the grid back the focus."""
         self._editing = None
         self.query_one("#editor").remove_class("-open")
+        self._fit_grid()
         self.query_one("#editor-error", Label).update("")
         self.grid.focus()
         self.screen.refresh_bindings()

@@ -50,8 +50,9 @@ _PADDING = 1
 """Blank cells on each side of a cell's text."""
 
 
-TINY = 5e-5
-"""A probability below this (but not 0) would show as 0.0000: it is shown as 1.94e-06."""
+TINY = 1e-3
+"""A probability below this (but not 0) would keep one digit or none in four decimals: it is
+shown with three significant digits instead (1.94e-06)."""
 
 
 def format_probability(value: float) -> str:
@@ -78,6 +79,13 @@ def _has_tiny(values: FloatArray) -> bool:
 def format_weight(value: float) -> str:
     """A weight as typed: the shortest text that reads back as the same number."""
     return repr(value) if value != int(value) or abs(value) >= 1e16 else str(int(value))
+
+
+def format_weight_briefly(value: float) -> str:
+    """A weight as the grid shows it: as typed when short, else to four significant digits
+    (the editor still opens on the exact value)."""
+    exact = format_weight(value)
+    return exact if len(exact) <= 10 else f"{value:.4g}"
 
 
 def column_header(scenario: Scenario, column: int, weights_mode: bool) -> str:
@@ -350,7 +358,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
             text = Text(f"{float(logits[outcome]):.3f} → {format_probability(probability)}")
         elif self.weights_mode:
             weight = float(scenario.weights(column)[outcome])
-            text = Text(f"{format_weight(weight)} → {format_probability(probability)}")
+            text = Text(f"{format_weight_briefly(weight)} → {format_probability(probability)}")
         else:
             text = Text(format_probability(probability))
         if column >= 1 and outcome in self._infinite[column - 1]:
