@@ -272,6 +272,15 @@ class Scenario:
         """The per-outcome terms of p against each model, in the scenario's unit."""
         return tuple(outcome_terms(self.p, m.q, self.unit, log_q=m.log_q) for m in self.models)
 
+    def kl_term(self, model: int, outcome: int) -> float:
+        """p_i log(p_i / q_i) of one outcome against one model, in the scenario's unit: the
+        same value as `terms[model].kl[outcome]`, without computing every outcome's term (a
+        table shows a few dozen rows of a million)."""
+        chosen = self.models[model]
+        cell = slice(outcome, outcome + 1)
+        log_q = None if chosen.log_q is None else chosen.log_q[cell]
+        return float(outcome_terms(self.p[cell], chosen.q[cell], self.unit, log_q=log_q).kl[0])
+
     def forget_derived(self) -> None:
         """Drop the per-outcome terms computed from this scenario (3 floats per outcome and
         model); they are recomputed if asked for again. An undo history of a million-outcome

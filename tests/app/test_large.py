@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import scipy.special
 import scipy.stats
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 
 from divtui.app.app import DivtuiApp
@@ -23,6 +24,7 @@ from divtui.app.screens.path_prompt import PathPromptScreen
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.outcome_chart import OutcomeChart, outcome_bars, shown_outcomes
 from divtui.core.outcome_order import SortBy
+from divtui.core.report import format_value
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import load_scenario
 
@@ -94,6 +96,9 @@ async def test_a_million_outcomes_open_sort_search_edit_and_save(
         shown = visible_labels(pilot)
         assert len(shown) > 10
         assert shown == [f"tok{i}" for i in by_kl[: len(shown)]]
+        kl_column = [grid(pilot.app).get_cell_at(Coordinate(row, 3)).plain for row in range(3)]
+        assert table.headers[3] == "KL term ▼"
+        assert kl_column == [format_value(float(terms[i]), 4) for i in by_kl[:3]]
         assert "1,000,000 outcomes, by |KL| of student ▼ · o sort · / find" in str(
             screen.query_one("#table-panel").border_subtitle
         )

@@ -35,4 +35,5 @@ async def test_o_sorts_by_the_selected_models_kl_term_and_the_cursor_keeps_its_o
         await pilot.pause()
         assert grid_column(pilot.app, 0)[0] == "∞ sleet", "the infinite KL term first"
         assert table.cursor_outcome == 2 and table.cursor_coordinate.row == 0
-        assert table.headers[2].endswith("|KL|▼")
+        assert table.headers[3] == "KL term ▼"
+        assert grid_column(pilot.app, 3)[0] == "∞"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from divtui.core.errors import DivtuiError
 from divtui.core.measures import compare
-from divtui.core.scenario import P_COLUMN, Model, Scenario
+from divtui.core.scenario import P_COLUMN, Model, ModelInput, Scenario
 from divtui.core.units import Unit
 
 LABELS = ("rain", "snow", "sleet", "hail")
@@ -408,3 +408,18 @@ def test_forgetting_derived_terms_frees_them_and_asking_again_gives_the_same() -
     assert again is not first
     for old, new in zip(first, again, strict=True):
         np.testing.assert_array_equal(old.kl, new.kl)
+
+
+def test_one_kl_term_is_the_same_as_in_the_whole_vector() -> None:
+    rng = np.random.default_rng(12)
+    q = rng.random(50)
+    q[7] = 0.0
+    scenario = Scenario.build(
+        [str(i) for i in range(50)],
+        rng.random(50),
+        [("w", q), ModelInput("z", logits=rng.normal(size=50) * 40, temperature=0.5)],
+        unit=Unit.BITS,
+    )
+    for model in (0, 1):
+        whole = scenario.terms[model].kl
+        assert [scenario.kl_term(model, i) for i in range(50)] == whole.tolist()

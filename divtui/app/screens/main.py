@@ -195,7 +195,7 @@ class MainScreen(Screen[None]):
             "Slower",
             show=False,
             key_display="<",
-            tooltip="Train slower (fewer steps per frame)",
+            tooltip="Train slower (fewer gradient steps a second)",
         ),
         Binding(
             "greater_than_sign",
@@ -203,7 +203,7 @@ class MainScreen(Screen[None]):
             "Faster",
             show=False,
             key_display=">",
-            tooltip="Train faster (more steps per frame)",
+            tooltip="Train faster (more gradient steps a second)",
         ),
         Binding(
             "o",

@@ -36,6 +36,7 @@ from divtui.core.outcome_order import (
     outcome_order,
     row_of,
 )
+from divtui.core.report import format_value
 from divtui.core.scenario import P_COLUMN, Scenario
 
 LABEL_COLUMN = 0
@@ -48,6 +49,8 @@ _STARTS_EDIT = frozenset("0123456789.-")
 _ARROWS = frozenset({"up", "down", "left", "right"})
 _PADDING = 1
 """Blank cells on each side of a cell's text."""
+KL_TERM_WIDTH = 10
+"""The width of the KL-term column shown while the rows are sorted by it."""
 
 
 TINY = 1e-3
@@ -331,9 +334,8 @@ class OutcomeGrid(ScrollView, can_focus=True):
         marks = {LABEL_COLUMN: " ▲"} if self._sorting.by is SortBy.LABEL else {}
         if self._sorting.by is SortBy.P:
             marks[1] = " ▼"
-        elif self._sorting.by in (SortBy.Q, SortBy.KL):
-            mark = " ▼" if self._sorting.by is SortBy.Q else " |KL|▼"
-            marks[min(self._sorting.model, len(scenario.models) - 1) + 2] = mark
+        elif self._sorting.by is SortBy.Q:
+            marks[min(self._sorting.model, len(scenario.models) - 1) + 2] = " ▼"
         self._headers = ["outcome"] + [
             column_header(scenario, c, self.weights_mode) for c in range(scenario.column_count)
         ]
@@ -343,10 +345,28 @@ class OutcomeGrid(ScrollView, can_focus=True):
             for c in range(scenario.column_count)
         ]
         self._widths[0] = max(self._widths[0], len(self._headers[0]))
+        if self._sorting.by is SortBy.KL:
+            # The key of the order, shown: each outcome's signed KL term (read-only).
+            # Its model is named in the panel's border ("by |KL| of q ▼").
+            self._headers.append("KL term ▼")
+            self._widths.append(max(KL_TERM_WIDTH, len(self._headers[-1])))
         width = sum(w + 2 * _PADDING for w in self._widths)
         self.virtual_size = Size(width, scenario.size + 1)
 
+    @property
+    def _editable_columns(self) -> int:
+        """The grid columns the cursor visits: label, p and the models (not the KL terms)."""
+        return 0 if self.scenario is None else self.scenario.column_count + 1
+
+    def _kl_term(self, scenario: Scenario, outcome: int) -> Text:
+        """p log(p/q) of one outcome for the model the rows are sorted by, computed for this
+        cell alone (a million terms are not recomputed for the rows on screen)."""
+        value = scenario.kl_term(min(self._sorting.model, len(scenario.models) - 1), outcome)
+        return Text(format_value(value, 4), style="italic")
+
     def _cell(self, scenario: Scenario, outcome: int, column: int) -> Text:
+        if column > scenario.column_count:
+            return self._kl_term(scenario, outcome)
         if column == LABEL_COLUMN:
             label = scenario.labels[outcome]
             marked = any(outcome in causes for causes in self._infinite)
@@ -420,7 +440,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
         del animate  # the grid jumps; a million rows are not worth animating through
         current = self.cursor_coordinate
         rows = max(1, self.row_count)
-        columns = max(1, len(self._widths))
+        columns = max(1, self._editable_columns)
         self.cursor_coordinate = Coordinate(
             min(max(current.row if row is None else row, 0), rows - 1),
             min(max(current.column if column is None else column, 0), columns - 1),
@@ -584,10 +604,10 @@ class OutcomeGrid(ScrollView, can_focus=True):
             if x < left:
                 break
         if offset.y == 0:
-            self._sort_by_column(column)
+            self._sort_by_column(min(column, self._editable_columns - 1))
             return
         row = int(self.scroll_y) + offset.y - 1
-        if row >= self.row_count:
+        if row >= self.row_count or column >= self._editable_columns:
             return
         self.move_cursor(row=row, column=column)
         if event.chain == 2:
