@@ -103,6 +103,15 @@ def test_suggester_completes_names(files: Path, typed: str, suggestion: str | No
     assert PathSuggester(files).complete(typed) == suggestion
 
 
+def test_suggester_completes_as_far_as_the_matches_agree(tmp_path: Path) -> None:
+    for name in ("badheader.csv", "badnum.csv", "badunit.npz", "bad.py"):
+        (tmp_path / name).write_text("")
+    suggester = PathSuggester(tmp_path)
+    assert suggester.complete("ba") == "bad"  # the scenario files agree on "bad"
+    assert suggester.complete("bad") == "badheader.csv"  # they differ next: the first
+    assert suggester.complete("badn") == "badnum.csv"
+
+
 def test_suggester_skips_hidden_names_until_a_dot(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "a.toml").write_text("")

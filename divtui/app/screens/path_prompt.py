@@ -40,12 +40,13 @@ class PathSuggester(Suggester):
         self._start_dir = start_dir
 
     async def get_suggestion(self, value: str) -> str | None:
-        """The first name in the typed directory that extends `value`, or None."""
+        """`value` completed from the names in its directory, or None."""
         # The directory is read in a thread: a slow or network file system must not stall the UI.
         return await asyncio.to_thread(self.complete, value)
 
     def complete(self, value: str) -> str | None:
-        """`value` completed to the first matching entry (see the class docstring), or None."""
+        """`value` completed as far as every matching entry agrees, or, when they differ at
+        once, to the first of them (see the class docstring); None when nothing matches."""
         if value == "~":
             return "~/"
         head, _, partial = value.rpartition("/")
@@ -65,7 +66,11 @@ class PathSuggester(Suggester):
             return None
         if not matches:
             return None
-        return typed_dir + matches[0][1]
+        names = [name for rank, name in matches if rank == matches[0][0]]  # the best kind
+        common = os.path.commonprefix(names)
+        if len(names) > 1 and len(common) > len(partial):
+            return typed_dir + common  # as a shell does: as far as every match agrees
+        return typed_dir + names[0]
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
