@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .support import SIZE, commit, grid, grid_column, main_screen, new_app
+from .support import SIZE, commit, grid, grid_column, main_screen, new_app, type_text
 
 
 async def test_a_click_on_a_header_sorts_and_an_edit_reaches_the_outcome_shown() -> None:
@@ -37,3 +37,35 @@ async def test_o_sorts_by_the_selected_models_kl_term_and_the_cursor_keeps_its_o
         assert table.cursor_outcome == 2 and table.cursor_coordinate.row == 0
         assert table.headers[3] == "KL term ▼"
         assert grid_column(pilot.app, 3)[0] == "∞"
+
+
+async def test_removing_adding_and_renaming_keep_the_order_of_the_other_rows() -> None:
+    """An edit leaves the order as it was; so do removing, adding and renaming an outcome,
+    which would otherwise sort a million rows again. Undo and redo sort afresh."""
+    async with new_app().run_test(size=SIZE) as pilot:
+        table = grid(pilot.app)
+        screen = main_screen(pilot.app)
+        await pilot.press("o", "o")  # by p: hail, snow, rain, sleet
+        await pilot.press("end")
+        await commit(pilot, "0.9")  # sleet is now the largest, but keeps its row
+        assert grid_column(pilot.app, 0) == ["hail", "snow", "rain", "sleet"]
+        await pilot.press("home", "down", "x")  # remove snow
+        await pilot.pause()
+        assert grid_column(pilot.app, 0) == ["hail", "rain", "sleet"]
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "fog")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert grid_column(pilot.app, 0) == ["hail", "rain", "sleet", "fog"], "new row at the end"
+        assert table.cursor_outcome == screen.scenario.labels.index("fog")
+        await pilot.press("home", "r")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "shift+end")
+        await type_text(pilot, "ice")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert grid_column(pilot.app, 0) == ["ice", "rain", "sleet", "fog"]
+        await pilot.press("ctrl+z")  # undo sorts afresh, by p
+        await pilot.pause()
+        assert grid_column(pilot.app, 0) == ["sleet", "hail", "rain", "fog"]

@@ -467,6 +467,8 @@ class MainScreen(Screen[None]):
         except DivtuiError as error:
             event.control.show_error(str(error))
             return
+        if event.column is None:
+            self.table.grid.keep_order()  # a relabelled outcome keeps its row
         self.scenario = next_scenario
         event.control.close_editor()
 
@@ -539,6 +541,7 @@ class MainScreen(Screen[None]):
 
         def add(label: str | None) -> None:
             if label is not None:
+                self.table.grid.keep_order(added=True)
                 self.scenario = self.scenario.with_outcome(label)
                 self.table.grid.move_cursor_to_outcome(self.scenario.size - 1)
 
@@ -551,10 +554,12 @@ class MainScreen(Screen[None]):
         row = self.table.cursor_row
         label = self.scenario.labels[row]
         try:
-            self.scenario = self.scenario.without_outcome(row)
+            scenario = self.scenario.without_outcome(row)
         except DivtuiError as error:
             self.notify(str(error), severity="error", markup=False)
             return
+        self.table.grid.keep_order(removed=row)
+        self.scenario = scenario
         self.notify(f"Removed {label!r}.", timeout=2, markup=False)
 
     def action_rename_outcome(self) -> None:
@@ -563,6 +568,7 @@ class MainScreen(Screen[None]):
 
         def rename(label: str | None) -> None:
             if label is not None:
+                self.table.grid.keep_order()  # the same outcomes, one relabelled
                 self.scenario = self.scenario.with_label(row, label)
 
         self.app.push_screen(
