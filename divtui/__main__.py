@@ -42,7 +42,7 @@ examples:
 
 commands:
   serve     serve the explorer to web browsers (one app per browser tab)
-  report    print the measures of a scenario (text, json, markdown or csv)
+  report    print the measures of a scenario (text, json, markdown, csv or toml)
   presets   list the built-in scenarios
   themes    list the available colour themes
 """
