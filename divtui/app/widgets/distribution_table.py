@@ -47,7 +47,7 @@ class DistributionTable(Vertical):
     DEFAULT_CSS = """
     DistributionTable {
         height: auto;
-        OutcomeGrid { height: auto; scrollbar-size-vertical: 1; }
+        OutcomeGrid { height: auto; max-height: 24; scrollbar-size-vertical: 1; }
         #editor { height: auto; display: none; padding: 0 1; }
         #editor.-open { display: block; }
         #editor-cell { width: auto; padding: 1 1 0 0; text-style: bold; }
@@ -110,6 +110,9 @@ class DistributionTable(Vertical):
     def on_mount(self) -> None:
         self.grid.open_editor = self.open_editor
         self.grid.editor_keys = self._take_key
+        # Bounded from the first layout: a grid laid out a million lines tall once costs Textual
+        # a second and 150 MB (its dirty-line sets and spatial map are per line).
+        self._fit_grid()
 
     def _take_key(self, event: events.Key) -> bool:
         """Keys that reach the grid while the editor is open (focus moves a moment later)."""
