@@ -16,13 +16,16 @@ import numpy as np
 import pytest
 import scipy.special
 import scipy.stats
+from textual.app import App, ComposeResult
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 
 from divtui.app.app import DivtuiApp
 from divtui.app.screens.path_prompt import PathPromptScreen
 from divtui.app.screens.prompt import PromptScreen
+from divtui.app.widgets.distribution_table import DistributionTable
 from divtui.app.widgets.outcome_chart import OutcomeChart, outcome_bars, shown_outcomes
+from divtui.app.widgets.outcome_grid import OutcomeGrid
 from divtui.core.outcome_order import SortBy
 from divtui.core.report import format_value
 from divtui.core.scenario import Scenario
@@ -226,3 +229,24 @@ async def test_the_other_bar_is_capped_so_the_largest_terms_stay_visible(
     _, series, rest = outcome_bars(scenario, 0, width)
     assert f"other: the other {rest:,} outcomes, summed" in text
     assert f"{series[1][-1]:.3g}" in text, "the capped bar is labelled with its value"
+
+
+async def test_a_table_of_a_million_rows_is_laid_out_no_taller_than_its_budget() -> None:
+    """Laid out unbounded even once, a million-line grid cost Textual a second and 150 MB."""
+    size = 1_000_000
+    scenario = Scenario.build(
+        [f"w{i}" for i in range(size)], np.ones(size), [("m", np.arange(1.0, size + 1))]
+    )
+
+    class TableAlone(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DistributionTable(id="table")
+
+        def on_mount(self) -> None:
+            self.query_one(DistributionTable).scenario = scenario
+
+    async with TableAlone().run_test(size=(80, 60)) as pilot:
+        await pilot.pause()
+        table = pilot.app.query_one(OutcomeGrid)
+        assert table.row_count == size
+        assert 0 < table.size.height <= 24
