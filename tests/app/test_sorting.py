@@ -19,6 +19,13 @@ async def test_a_click_on_a_header_sorts_and_an_edit_reaches_the_outcome_shown()
         await commit(pilot, "0.5")
         assert screen.scenario.p_target[1] == 0.5  # snow is outcome 1
         assert grid_column(pilot.app, 0) == ["hail", "snow", "rain", "sleet"], "no jump on edit"
+        panel = screen.query_one("#table-panel")
+        assert panel.border_subtitle == "by p ▼ before your edits · o re-sorts"
+        await pilot.press("o")  # sorts by p again, rather than by the next key
+        await pilot.pause()
+        assert grid_column(pilot.app, 0) == ["snow", "hail", "rain", "sleet"]
+        assert table.cursor_outcome == 1, "the cursor stays on snow"
+        assert panel.border_subtitle == "4 outcomes, by p ▼ · o sort · / find"
         await pilot.click(table, offset=(table.column_x(1) + 1, 0))  # again: outcome order
         await pilot.pause()
         assert grid_column(pilot.app, 0) == ["rain", "snow", "sleet", "hail"]

@@ -581,9 +581,13 @@ class MainScreen(Screen[None]):
         )
 
     def action_sort(self) -> None:
-        """List the rows in the next order: outcome → label → p → q → |KL term|."""
+        """List the rows in the next order: outcome → label → p → q → |KL term|; after edits
+        spoiled the current order, sort them by it again first."""
         grid = self.table.grid
-        grid.sort(grid.sorting.next(self.selected_model))
+        if grid.order_is_stale:
+            grid.sort(grid.sorting)
+        else:
+            grid.sort(grid.sorting.next(self.selected_model))
 
     @on(OutcomeGrid.Sorted)
     def _on_sorted(self, event: OutcomeGrid.Sorted) -> None:
@@ -592,9 +596,14 @@ class MainScreen(Screen[None]):
 
     def _update_table_subtitle(self) -> None:
         """The outcome count and the order, once there are enough rows to need them."""
-        sorting = self.table.grid.sorting
+        grid = self.table.grid
+        sorting = grid.sorting
         panel = self.query_one("#table-panel")
-        if self.scenario.size > SUBTITLE_FROM or sorting.by is not SortBy.OUTCOME:
+        if grid.order_is_stale:
+            panel.border_subtitle = (
+                f"{sorting.describe_briefly(self.scenario)} before your edits · o re-sorts"
+            )
+        elif self.scenario.size > SUBTITLE_FROM or sorting.by is not SortBy.OUTCOME:
             panel.border_subtitle = (
                 f"{self.scenario.size:,} outcomes, {sorting.describe_briefly(self.scenario)}"
                 " · o sort · / find"

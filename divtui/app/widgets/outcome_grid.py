@@ -45,6 +45,8 @@ LABEL_COLUMN = 0
 MAX_LABEL_WIDTH = 32
 """Longer labels are cut with "…" in the grid (the editor shows them whole)."""
 
+_BY_VALUE = frozenset({SortBy.P, SortBy.Q, SortBy.KL})
+"""Orders that an edit of a value can spoil."""
 _STARTS_EDIT = frozenset("0123456789.-")
 _ARROWS = frozenset({"up", "down", "left", "right"})
 _PADDING = 1
@@ -238,6 +240,8 @@ class OutcomeGrid(ScrollView, can_focus=True):
         self._sorting = Sorting()
         self._order: IntArray | None = None
         """Display row → outcome, or None for outcome order."""
+        self._shown: Scenario | None = None
+        self._stale = False
         self._carry: tuple[int | None, bool] | None = None
         """How the next scenario's outcomes differ (see `keep_order`), or None: unknown."""
         self._labels: tuple[str, ...] | None = None
@@ -321,6 +325,9 @@ class OutcomeGrid(ScrollView, can_focus=True):
                 self._order, self._labels = carried, scenario.labels
             else:
                 self._sort(scenario)
+        elif scenario is not self._shown and self._sorting.by in _BY_VALUE:
+            self._stale = True  # the values changed under an order sorted by them
+        self._shown = scenario
         self._carry = None
         self._infinite = [frozenset(m.support_mismatch) for m in scenario.measures]
         self._layout(scenario)
@@ -355,6 +362,13 @@ class OutcomeGrid(ScrollView, can_focus=True):
     def _sort(self, scenario: Scenario) -> None:
         self._order = outcome_order(scenario, self._sorting)
         self._labels = scenario.labels
+        self._stale = False
+
+    @property
+    def order_is_stale(self) -> bool:
+        """Whether values changed since the rows were sorted by them (an edit keeps its row
+        where it was); sorting again puts them in order."""
+        return self._stale
 
     def _layout(self, scenario: Scenario) -> None:
         marks = {LABEL_COLUMN: " ▲"} if self._sorting.by is SortBy.LABEL else {}
