@@ -15,6 +15,9 @@ async def test_a_click_on_a_header_sorts_and_an_edit_reaches_the_outcome_shown()
         assert table.headers[1] == "p ▼"
         subtitle = str(screen.query_one("#table-panel").border_subtitle)
         assert subtitle == "4 outcomes, by p ▼ · o sort · / find"
+        await pilot.press("u")  # a unit changes no value: the order is still right
+        await pilot.pause()
+        assert not table.order_is_stale
         await pilot.press("home", "down")  # snow, second largest
         await commit(pilot, "0.5")
         assert screen.scenario.p_target[1] == 0.5  # snow is outcome 1

@@ -325,7 +325,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
                 self._order, self._labels = carried, scenario.labels
             else:
                 self._sort(scenario)
-        elif scenario is not self._shown and self._sorting.by in _BY_VALUE:
+        elif self._sorting.by in _BY_VALUE and not _same_values(scenario, self._shown):
             self._stale = True  # the values changed under an order sorted by them
         self._shown = scenario
         self._carry = None
@@ -664,6 +664,16 @@ class OutcomeGrid(ScrollView, can_focus=True):
             kl = Sorting(SortBy.KL, model)
             wanted = Sorting(SortBy.Q, model) if current == kl else kl
         self.sort(Sorting() if current == wanted else wanted)
+
+
+def _same_values(scenario: Scenario, other: Scenario | None) -> bool:
+    """Whether two scenarios hold the very same columns (a unit change, a new title)."""
+    return other is not None and (
+        scenario.p_weights is other.p_weights
+        and scenario.label_smoothing == other.label_smoothing
+        and len(scenario.models) == len(other.models)
+        and all(a is b for a, b in zip(scenario.models, other.models, strict=True))
+    )
 
 
 def _spans(text: Text) -> list[tuple[str, Style]]:
