@@ -84,7 +84,12 @@ def outcome_order(scenario: Scenario, sorting: Sorting) -> IntArray | None:
     if sorting.by is SortBy.OUTCOME:
         return None
     if sorting.by is SortBy.LABEL:
-        order: IntArray = np.argsort(np.array(scenario.labels), kind="stable")
+        names = np.array(scenario.labels)
+        try:  # numbered outcomes ("0", "1", … "10", as an .npz without labels) by number
+            keys = names.astype(np.float64)
+        except ValueError:
+            keys = names
+        order: IntArray = np.argsort(keys, kind="stable")
         return order
     if sorting.by is SortBy.P:
         values = scenario.p_target

@@ -128,3 +128,14 @@ def test_brief_descriptions_fit_the_table_border() -> None:
         "by q of b ▼",
         "by |KL| of b ▼",
     ]
+
+
+def test_numbered_labels_sort_by_number_and_others_by_code_point() -> None:
+    shuffled = [str(i) for i in (10, 2, 1, 0, 11, 3, 4, 5, 6, 7, 8, 9)]
+    numbered = scenario_of([1.0] * 12, [1.0] * 12, shuffled)
+    order = outcome_order(numbered, Sorting(SortBy.LABEL))
+    assert order is not None
+    assert [numbered.labels[i] for i in order] == [str(i) for i in range(12)]
+    mixed = scenario_of([1.0] * 3, [1.0] * 3, ["10", "9", "x"])
+    order = outcome_order(mixed, Sorting(SortBy.LABEL))
+    assert order is not None and [mixed.labels[i] for i in order] == ["10", "9", "x"]
