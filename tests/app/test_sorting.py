@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from .support import SIZE, commit, grid, grid_column, main_screen, new_app, type_text
+import pytest
+from textual.events import Paste
+
+from divtui.app.app import DivtuiApp
+from divtui.core.outcome_order import Sorting
+from divtui.core.presets import PRESETS, preset
+from divtui.core.scenario import Scenario
+
+from .support import (
+    SIZE,
+    commit,
+    grid,
+    grid_column,
+    main_screen,
+    new_app,
+    shown_lines,
+    toasts,
+    type_text,
+)
 
 
 async def test_a_click_on_a_header_sorts_and_an_edit_reaches_the_outcome_shown() -> None:
@@ -79,3 +97,54 @@ async def test_removing_adding_and_renaming_keep_the_order_of_the_other_rows() -
         await pilot.press("ctrl+z")  # undo sorts afresh, by p
         await pilot.pause()
         assert grid_column(pilot.app, 0) == ["sleet", "hail", "rain", "fog"]
+
+
+async def test_a_pasted_column_runs_down_the_rows_as_shown() -> None:
+    async with new_app().run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("o")  # by label: hail, rain, sleet, snow
+        await pilot.pause()
+        assert grid_column(pilot.app, 0) == ["hail", "rain", "sleet", "snow"]
+        await pilot.press("home")  # on p
+        await pilot.pause()
+        grid(pilot.app).post_message(Paste("0.1 0.2 0.3 0.4"))
+        await pilot.pause()
+        assert grid_column(pilot.app, 1) == ["0.1000", "0.2000", "0.3000", "0.4000"]
+        labels = screen.scenario.labels
+        assert screen.scenario.p_target[labels.index("hail")] == pytest.approx(0.1)
+        assert screen.scenario.p_target[labels.index("snow")] == pytest.approx(0.4)
+        assert any("top to bottom as the rows are shown" in toast for toast in toasts(pilot.app))
+
+
+async def test_a_preset_opens_in_its_own_order() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        await pilot.press("o", "o")  # by p
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press(*(["down"] * list(PRESETS).index("mode-seeking")), "enter")
+        await pilot.pause()
+        assert main_screen(pilot.app).scenario == preset("mode-seeking")
+        assert grid(pilot.app).sorting == Sorting()
+        assert grid_column(pilot.app, 0) == list(main_screen(pilot.app).scenario.labels)
+
+
+async def test_the_infinity_mark_fits_a_short_model_name() -> None:
+    scenario = Scenario.build(["a", "b", "c"], [0.5, 0.3, 0.2], [("q1", [1, 1, 0])])
+    async with DivtuiApp(scenario).run_test(size=SIZE) as pilot:
+        line = shown_lines(grid(pilot.app))[3]
+        assert "0.0000 ∞" in line
+
+
+async def test_the_labels_stay_on_the_left_when_the_table_scrolls_sideways() -> None:
+    async with new_app().run_test(size=(80, 24)) as pilot:
+        await pilot.press("w", "m", "m", "m")
+        for _ in range(5):
+            await pilot.press("right")
+        await pilot.pause()
+        table = grid(pilot.app)
+        assert table.scroll_x > 0
+        lines = shown_lines(table)
+        assert [line.split()[0] for line in lines[1:5]] == ["rain", "snow", "sleet", "hail"]
+        # No column is cut at the left edge: the first number after a label is whole.
+        assert all(line.split()[1] == "0.25" for line in lines[1:5])

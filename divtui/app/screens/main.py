@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -490,20 +491,23 @@ class MainScreen(Screen[None]):
             )
             return
         name = scenario.column_name(event.column)
+        order = self.table.grid.display_order
         try:
-            if event.column > P_COLUMN and scenario.models[event.column - 1].is_logits:
-                logits = parse_column(
-                    event.text, scenario.size, f"pasted {name} logits", logits=True
-                )
-                next_scenario = scenario.with_logits(event.column - 1, logits)
+            logits = event.column > P_COLUMN and scenario.models[event.column - 1].is_logits
+            where = f"pasted {name} logits" if logits else f"pasted {name}"
+            values = np.asarray(parse_column(event.text, scenario.size, where, logits=logits))
+            if order is not None:  # the list runs down the rows as shown
+                values[order] = values.copy()
+            if logits:
+                next_scenario = scenario.with_logits(event.column - 1, values.tolist())
             else:
-                weights = parse_column(event.text, scenario.size, f"pasted {name}")
-                next_scenario = scenario.with_column(event.column, weights)
+                next_scenario = scenario.with_column(event.column, values.tolist())
         except DivtuiError as error:
             self.notify(str(error), title="Paste refused", severity="error", markup=False)
             return
         self.scenario = next_scenario
-        self.notify(f"Pasted {scenario.size} values into {name}.", timeout=2, markup=False)
+        down = ", top to bottom as the rows are shown" if order is not None else ""
+        self.notify(f"Pasted {scenario.size} values into {name}{down}.", timeout=3, markup=False)
 
     @on(OutcomeGrid.CellHighlighted)
     def _on_cell_highlighted(self, event: OutcomeGrid.CellHighlighted) -> None:
@@ -850,6 +854,7 @@ class MainScreen(Screen[None]):
         def choose(name: str | None) -> None:
             if name is not None:
                 chosen = preset(name)
+                self.table.grid.sort_as_new()
                 self.scenario = chosen
                 self._mark_saved(chosen, None)
                 self.notify(f"Preset {name!r}: {PRESETS[name].description}", markup=False)
@@ -923,6 +928,7 @@ class MainScreen(Screen[None]):
 
         def opened(path: Path | None) -> None:
             if path is not None and loaded:
+                self.table.grid.sort_as_new()
                 self.scenario = loaded[-1]
                 self._mark_saved(loaded[-1], path)
                 self.notify(f"Opened {path}", timeout=3, markup=False)

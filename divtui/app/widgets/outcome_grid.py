@@ -51,6 +51,8 @@ _STARTS_EDIT = frozenset("0123456789.-")
 _ARROWS = frozenset({"up", "down", "left", "right"})
 _PADDING = 1
 """Blank cells on each side of a cell's text."""
+INFINITE_MARK = " ∞"
+"""After q_i = 0 where p_i > 0: the outcome that makes KL(p‖q) infinite."""
 KL_TERM_WIDTH = 10
 """The width of the KL-term column shown while the rows are sorted by it."""
 
@@ -104,10 +106,12 @@ def column_header(scenario: Scenario, column: int, weights_mode: bool) -> str:
 
 
 def _cell_width(scenario: Scenario, column: int, weights_mode: bool) -> int:
-    tiny = 2 if _has_tiny(scenario.probabilities(column)) else 0
+    extra = 2 if _has_tiny(scenario.probabilities(column)) else 0
+    if column > P_COLUMN and scenario.measures[column - 1].support_mismatch:
+        extra += len(INFINITE_MARK)
     if column > P_COLUMN and scenario.models[column - 1].logits is not None:
-        return 17 + tiny
-    return 22 + tiny if weights_mode else 6 + tiny
+        return 17 + extra
+    return (22 if weights_mode else 6) + extra
 
 
 _label_widths: dict[int, tuple[tuple[str, ...], int]] = {}
@@ -160,7 +164,6 @@ class OutcomeGrid(ScrollView, can_focus=True):
             color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
         }
-        & > .outcome-grid--infinite { text-style: bold reverse; }
     }
     """
 
@@ -168,7 +171,6 @@ class OutcomeGrid(ScrollView, can_focus=True):
         "outcome-grid--header",
         "outcome-grid--even-row",
         "outcome-grid--cursor",
-        "outcome-grid--infinite",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -240,6 +242,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
         self._sorting = Sorting()
         self._order: IntArray | None = None
         """Display row → outcome, or None for outcome order."""
+        self._new = False
         self._shown: Scenario | None = None
         self._stale = False
         self._carry: tuple[int | None, bool] | None = None
@@ -247,6 +250,8 @@ class OutcomeGrid(ScrollView, can_focus=True):
         self._labels: tuple[str, ...] | None = None
         """The labels the order was computed for (a new set of labels sorts again)."""
         self._widths: list[int] = []
+        self._starts: list[int] = []
+        """Where each column right of the labels starts, in the scrolled part."""
         self._headers: list[str] = []
         self._infinite: list[frozenset[int]] = []
         self._first_build = True
@@ -268,9 +273,19 @@ class OutcomeGrid(ScrollView, can_focus=True):
         """The column headers as shown (with the sort mark)."""
         return list(self._headers)
 
+    @property
+    def _fixed_width(self) -> int:
+        """The label column's width: it stays on the left while the others scroll."""
+        return self._widths[0] + 2 * _PADDING if self._widths else 0
+
     def column_x(self, column: int) -> int:
         """Where a grid column starts, in the grid's content (before scrolling)."""
         return sum(width + 2 * _PADDING for width in self._widths[:column])
+
+    @property
+    def display_order(self) -> IntArray | None:
+        """The outcome on each display row, or None when the rows are in outcome order."""
+        return self._order
 
     def outcome_at(self, row: int) -> int:
         """The outcome shown on display row `row`."""
@@ -318,7 +333,11 @@ class OutcomeGrid(ScrollView, can_focus=True):
             # Each keeps the order the user chose, except that crossing LARGE_TABLE outcomes
             # (opening a model's output, or a small file after one) gives that size's default.
             previous = self._labels
-            if previous is None or (len(previous) > LARGE_TABLE) != (scenario.size > LARGE_TABLE):
+            if (
+                self._new
+                or previous is None
+                or (len(previous) > LARGE_TABLE) != (scenario.size > LARGE_TABLE)
+            ):
                 self._sorting = default_sorting(scenario)
                 self._sort(scenario)
             elif (carried := self._carried_order(scenario)) is not None:
@@ -329,6 +348,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
             self._stale = True  # the values changed under an order sorted by them
         self._shown = scenario
         self._carry = None
+        self._new = False
         self._infinite = [frozenset(m.support_mismatch) for m in scenario.measures]
         self._layout(scenario)
         cursor = self.cursor_coordinate
@@ -339,6 +359,11 @@ class OutcomeGrid(ScrollView, can_focus=True):
             min(cursor.row, scenario.size - 1), min(cursor.column, scenario.column_count)
         )
         self.refresh()
+
+    def sort_as_new(self) -> None:
+        """The next scenario is a new one (a preset, a file): list it in its own default order,
+        not in the order chosen for this one."""
+        self._new = True
 
     def keep_order(self, *, removed: int | None = None, added: bool = False) -> None:
         """Say how the next scenario's outcomes differ from these: one `removed`, one `added`
@@ -391,6 +416,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
             self._headers.append("KL term ▼")
             self._widths.append(max(KL_TERM_WIDTH, len(self._headers[-1])))
         width = sum(w + 2 * _PADDING for w in self._widths)
+        self._starts = [self.column_x(c) - self._fixed_width for c in range(1, len(self._widths))]
         self.virtual_size = Size(width, scenario.size + 1)
 
     @property
@@ -422,7 +448,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
         else:
             text = Text(format_probability(probability))
         if column >= 1 and outcome in self._infinite[column - 1]:
-            text.append(" ∞", style=self.get_component_rich_style("outcome-grid--infinite"))
+            text.append(INFINITE_MARK, style="bold reverse")  # in the cell's own colours
         return text
 
     # --- drawing ------------------------------------------------------------------------------
@@ -454,16 +480,25 @@ class OutcomeGrid(ScrollView, can_focus=True):
                 )
                 for column in range(len(self._widths))
             ]
-        segments: list[Segment] = []
+        strips = []
         for (text, style), cell_width in zip(cells, self._widths, strict=True):
             text.truncate(cell_width, overflow="ellipsis", pad=True)
-            segments.append(Segment(" " * _PADDING, style))
+            segments = [Segment(" " * _PADDING, style)]
             segments.extend(
                 Segment(span_text, style + span_style) for span_text, span_style in _spans(text)
             )
             segments.append(Segment(" " * _PADDING, style))
-        strip = Strip(segments)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+            strips.append(Strip(segments))
+        # The label column stays put; the columns right of it scroll under it.
+        fixed = strips[0].crop_extend(0, min(width, self._fixed_width), base)
+        rest = Strip.join(strips[1:])
+        end = scroll_x + max(0, width - fixed.cell_length)
+        # A column cut at the left edge would show the tail of its numbers ("5 → 0.25" of
+        # "0.25 → 0.25") as if they were values: it is left blank up to the next column.
+        start = min((x for x in self._starts if x >= scroll_x), default=end)
+        blank = Strip.blank(min(start, end) - scroll_x, cells[0][1] if y == 0 else base)
+        scrolled = rest.crop_extend(min(start, end), end, base)
+        return Strip.join([fixed, blank, scrolled])
 
     # --- the cursor ---------------------------------------------------------------------------
 
@@ -501,13 +536,17 @@ class OutcomeGrid(ScrollView, can_focus=True):
             y = row
         elif row >= y + visible_rows:
             y = row - visible_rows + 1
-        left = self.column_x(column)
-        right = left + self._widths[min(column, len(self._widths) - 1)] + 2 * _PADDING
+        # Horizontal offsets count from the end of the fixed label column.
+        left = max(0, self.column_x(column) - self._fixed_width)
+        right = left + (self._widths[min(column, len(self._widths) - 1)] + 2 * _PADDING)
+        if column == LABEL_COLUMN:
+            left = right = 0
+        visible = max(1, region.width - self._fixed_width)
         x = self.scroll_x
         if left < x:
             x = left
-        elif right > x + region.width:
-            x = right - region.width
+        elif right > x + visible:
+            x = right - visible
         if (x, y) != (self.scroll_x, self.scroll_y):
             self.scroll_to(x, y, animate=False, immediate=True)
 
@@ -636,7 +675,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or not self._widths:
             return
-        x = offset.x + self.scroll_x
+        x = offset.x if offset.x < self._fixed_width else offset.x + int(self.scroll_x)
         column, left = 0, 0
         for index, cell_width in enumerate(self._widths):
             column = index
