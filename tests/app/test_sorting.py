@@ -6,7 +6,7 @@ import pytest
 from textual.events import Paste
 
 from divtui.app.app import DivtuiApp
-from divtui.core.outcome_order import Sorting
+from divtui.core.outcome_order import SortBy, Sorting
 from divtui.core.presets import PRESETS, preset
 from divtui.core.scenario import Scenario
 
@@ -148,3 +148,19 @@ async def test_the_labels_stay_on_the_left_when_the_table_scrolls_sideways() -> 
         assert [line.split()[0] for line in lines[1:5]] == ["rain", "snow", "sleet", "hail"]
         # No column is cut at the left edge: the first number after a label is whole.
         assert all(line.split()[1] == "0.25" for line in lines[1:5])
+
+
+async def test_clicks_on_a_model_header_sort_by_its_q_then_its_kl_terms_then_not() -> None:
+    async with new_app("support-mismatch").run_test(size=SIZE) as pilot:
+        table = grid(pilot.app)
+        header = (table.column_x(2) + 1, 0)
+        await pilot.click(table, offset=header)
+        await pilot.pause()
+        assert table.sorting == Sorting(SortBy.Q, 0)
+        assert grid_column(pilot.app, 0) == ["hail", "snow", "rain", "∞ sleet"]
+        await pilot.click(table, offset=header)
+        await pilot.pause()
+        assert table.sorting == Sorting(SortBy.KL, 0)
+        await pilot.click(table, offset=header)
+        await pilot.pause()
+        assert table.sorting == Sorting()

@@ -19,7 +19,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("↑ ↓ ← →, mouse", "move between cells"),
     ("enter, double click", "edit the cell (pre-filled and selected: type to replace)"),
     ("pgup / pgdn, home / end", "a page up or down; the first or the last row"),
-    ("a click on a header", "sort the rows by that column"),
+    ("a click on a header", "sort by that column (a model's: q, then |KL term|, then none)"),
     ("paste", "a list of numbers onto p or a model replaces the column (one number: the cell)"),
     ("0–9 or . or -", "start editing the cell with that character"),
     ("enter / escape", "in the editor: commit / cancel"),

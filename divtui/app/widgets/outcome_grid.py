@@ -463,6 +463,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
         if y == 0:
             header = base + self.get_component_rich_style("outcome-grid--header")
             cells = [(Text(h), header) for h in self._headers]
+            line_style = header
         else:
             row = int(scroll_y) + y - 1
             if row >= scenario.size:
@@ -470,6 +471,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
             style = base
             if row % 2:
                 style += self.get_component_rich_style("outcome-grid--even-row")
+            line_style = style
             outcome = self.outcome_at(row)
             cursor = self.cursor_coordinate
             cursor_style = style + self.get_component_rich_style("outcome-grid--cursor")
@@ -496,8 +498,9 @@ class OutcomeGrid(ScrollView, can_focus=True):
         # A column cut at the left edge would show the tail of its numbers ("5 → 0.25" of
         # "0.25 → 0.25") as if they were values: it is left blank up to the next column.
         start = min((x for x in self._starts if x >= scroll_x), default=end)
-        blank = Strip.blank(min(start, end) - scroll_x, cells[0][1] if y == 0 else base)
-        scrolled = rest.crop_extend(min(start, end), end, base)
+        # The header bar and the stripes run the whole width, past the last column.
+        blank = Strip.blank(min(start, end) - scroll_x, line_style)
+        scrolled = rest.crop_extend(min(start, end), end, line_style)
         return Strip.join([fixed, blank, scrolled])
 
     # --- the cursor ---------------------------------------------------------------------------
@@ -693,16 +696,16 @@ class OutcomeGrid(ScrollView, can_focus=True):
             self._request_edit(None)
 
     def _sort_by_column(self, column: int) -> None:
+        """A click on a header: label and p toggle their order; a model's header goes from its
+        q to its |KL term| and back to outcome order."""
         current = self._sorting
         if column == LABEL_COLUMN:
-            wanted = Sorting(SortBy.LABEL)
+            self.sort(Sorting() if current.by is SortBy.LABEL else Sorting(SortBy.LABEL))
         elif column == 1:
-            wanted = Sorting(SortBy.P)
+            self.sort(Sorting() if current.by is SortBy.P else Sorting(SortBy.P))
         else:
-            model = column - 2
-            kl = Sorting(SortBy.KL, model)
-            wanted = Sorting(SortBy.Q, model) if current == kl else kl
-        self.sort(Sorting() if current == wanted else wanted)
+            by_q, by_kl = Sorting(SortBy.Q, column - 2), Sorting(SortBy.KL, column - 2)
+            self.sort({by_q: by_kl, by_kl: Sorting()}.get(current, by_q))
 
 
 def _same_values(scenario: Scenario, other: Scenario | None) -> bool:
