@@ -164,3 +164,17 @@ async def test_clicks_on_a_model_header_sort_by_its_q_then_its_kl_terms_then_not
         await pilot.click(table, offset=header)
         await pilot.pause()
         assert table.sorting == Sorting()
+
+
+async def test_moving_the_cursor_brings_a_scrolled_away_table_back_into_view() -> None:
+    async with new_app().run_test(size=(80, 24)) as pilot:
+        body = main_screen(pilot.app).query_one("#body")
+        body.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert body.scroll_y > 0
+        table = grid(pilot.app)
+        assert table.has_focus
+        await pilot.press("down")
+        await pilot.pause()
+        assert body.scroll_y < 4, "scrolled back to the table"
+        assert body.region.contains_region(table.region), "every row of the table is on screen"

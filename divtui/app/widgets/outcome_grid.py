@@ -509,6 +509,10 @@ class OutcomeGrid(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         if old != new:
+            if self.has_focus:
+                # In a scrolled body (80x24), bring the table back into view: a key must not
+                # move the cursor, or open an editor, somewhere off the screen.
+                self.scroll_visible(animate=False)
             self.post_message(self.CellHighlighted(self, new))
 
     def move_cursor(
