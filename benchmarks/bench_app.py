@@ -136,11 +136,14 @@ def keystrokes(runs: int) -> tuple[list[float], list[float]]:
     return firsts, settles
 
 
-def row(name: str, values: list[float], target: float) -> str:
+def row(name: str, values: list[float], target: float | None, width: int = 44) -> str:
+    """The median of `values` against its target (None: a figure for information only)."""
     median = statistics.median(values)
+    if target is None:
+        return f"{name:<{width}} {median * 1000:8.1f} ms  {'':>10}  {'':>7}  (information)"
     verdict = "met" if median <= target else "NOT met"
     return (
-        f"{name:<44} {median * 1000:8.1f} ms  {target * 1000:7.1f} ms"
+        f"{name:<{width}} {median * 1000:8.1f} ms  {target * 1000:7.1f} ms"
         f"  {median / target:6.2f}×  {verdict}"
     )
 

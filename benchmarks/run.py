@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_app import FRAME, Terminal, divtui  # noqa: E402
+from bench_app import FRAME, Terminal, divtui, row  # noqa: E402
 from bench_core import Row, long_rows, pair, print_table, small_rows  # noqa: E402
 
 START_TARGETS = {"weather": 0.300, "million": 1.5}
@@ -163,14 +162,7 @@ def chart_lines(million: Path) -> list[str]:
 
 
 def line(name: str, values: list[float], target: float | None) -> str:
-    median = statistics.median(values)
-    if target is None:
-        return f"{name:<52} {median * 1000:9.1f} ms  {'':>9}  {'':>6}  (information)"
-    verdict = "met" if median <= target else "NOT met"
-    return (
-        f"{name:<52} {median * 1000:9.1f} ms  {target * 1000:6.1f} ms  {median / target:5.2f}×"
-        f"  {verdict}"
-    )
+    return row(name, values, target, width=52)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import stat
@@ -48,12 +49,14 @@ def read_bytes(file: Path, limit: int, kind: str) -> bytes:
 
 
 def decode_text(raw: bytes, file: Path) -> str:
-    """UTF-8 text, without the byte-order mark Windows editors write."""
+    """UTF-8 text, without the byte-order mark Windows editors write; an error names the bad
+    byte's offset in the file (the mark counted)."""
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        return raw.decode("utf-8-sig")
+        return raw[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
         raise DivtuiError(
-            f"{shown(file)}: not a text file (invalid UTF-8 at byte {error.start})"
+            f"{shown(file)}: not a text file (invalid UTF-8 at byte {bom + error.start})"
         ) from None
 
 

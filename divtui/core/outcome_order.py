@@ -48,27 +48,21 @@ class Sorting:
 
     def describe_briefly(self, scenario: Scenario) -> str:
         """The order in a few words, for the table's border: "by |KL| of q ▼"."""
-        if self.by is SortBy.OUTCOME:
-            return "in outcome order"
-        if self.by is SortBy.LABEL:
-            return "by label ▲"
-        if self.by is SortBy.P:
-            return "by p ▼"
-        name = scenario.models[min(self.model, len(scenario.models) - 1)].name
-        return f"by {'q' if self.by is SortBy.Q else '|KL|'} of {name} ▼"
+        return self._words(scenario, brief=True)
 
     def describe(self, scenario: Scenario) -> str:
-        """The order in words: "|KL term| of q, largest first"."""
+        """The order in words: "by |KL term| of q, largest first"."""
+        return self._words(scenario, brief=False)
+
+    def _words(self, scenario: Scenario, *, brief: bool) -> str:
         if self.by is SortBy.OUTCOME:
             return "in outcome order"
         if self.by is SortBy.LABEL:
-            return "by label"
-        if self.by is SortBy.P:
-            return "by p, largest first"
-        name = scenario.models[min(self.model, len(scenario.models) - 1)].name
-        if self.by is SortBy.Q:
-            return f"by q of {name}, largest first"
-        return f"by |KL term| of {name}, largest first"
+            return "by label ▲" if brief else "by label"
+        key = {SortBy.P: "p", SortBy.Q: "q", SortBy.KL: "|KL|" if brief else "|KL term|"}[self.by]
+        if self.by is not SortBy.P:
+            key += f" of {scenario.models[min(self.model, len(scenario.models) - 1)].name}"
+        return f"by {key} ▼" if brief else f"by {key}, largest first"
 
 
 def default_sorting(scenario: Scenario) -> Sorting:

@@ -16,10 +16,10 @@ TOML is read with tomllib and written with tomli-w; every file is written by ato
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ import tomli_w
 from divtui.core.array_files import MAX_CSV_BYTES, load_csv, load_npz, save_csv, save_npz
 from divtui.core.errors import DivtuiError
 from divtui.core.file_io import decode_text, read_bytes, shown, write_atomic
+from divtui.core.measures import PairMeasures
 from divtui.core.scenario import ModelInput, Scenario
 from divtui.core.units import Unit
 
@@ -44,23 +45,10 @@ SUFFIXES = (".toml", ".npz", ".csv", ".json")
 """The file types divtui opens; any other suffix is read as TOML."""
 
 _REPORT_ONLY_KEYS = frozenset({"entropy_p", "p_smoothed"})
-_REPORT_ONLY_MODEL_KEYS = frozenset(
-    {
-        "entropy_q",
-        "cross_entropy",
-        "kl",
-        "reverse_cross_entropy",
-        "reverse_kl",
-        "js_divergence",
-        "js_distance",
-        "total_variation",
-        "hellinger",
-        "perplexity",
-        "support_mismatch",
-        "terms",
-        "terms_omitted",
-    }
-)
+_REPORT_ONLY_MODEL_KEYS = (frozenset(field.name for field in fields(PairMeasures)) - {"unit"}) | {
+    "terms",
+    "terms_omitted",
+}
 """What `divtui report --format json` derives from a scenario; read back, it is ignored."""
 
 
@@ -208,14 +196,7 @@ def _read_json(file: Path) -> dict[str, Any]:
 def _read_toml(file: Path) -> dict[str, Any]:
     raw = read_bytes(file, MAX_FILE_BYTES, "TOML scenario")
     name = shown(file)
-    # A byte-order mark (Windows editors write one) is not part of the TOML document.
-    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
-    try:
-        text = raw[bom:].decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise DivtuiError(
-            f"{name}: not a text file (invalid UTF-8 at byte {bom + error.start})"
-        ) from None
+    text = decode_text(raw, file)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

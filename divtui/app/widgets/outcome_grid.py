@@ -14,7 +14,6 @@ from typing import ClassVar
 
 import numpy as np
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -486,9 +485,9 @@ class OutcomeGrid(ScrollView, can_focus=True):
         for (text, style), cell_width in zip(cells, self._widths, strict=True):
             text.truncate(cell_width, overflow="ellipsis", pad=True)
             segments = [Segment(" " * _PADDING, style)]
-            segments.extend(
-                Segment(span_text, style + span_style) for span_text, span_style in _spans(text)
-            )
+            console = self.app.console
+            text_style = style + console.get_style(text.style)  # Text.render omits its own style
+            segments.extend(Segment.apply_style(text.render(console, end=""), text_style))
             segments.append(Segment(" " * _PADDING, style))
             strips.append(Strip(segments))
         # The label column stays put; the columns right of it scroll under it.
@@ -720,23 +719,3 @@ def _same_values(scenario: Scenario, other: Scenario | None) -> bool:
         and len(scenario.models) == len(other.models)
         and all(a is b for a, b in zip(scenario.models, other.models, strict=True))
     )
-
-
-def _spans(text: Text) -> list[tuple[str, Style]]:
-    """A one-line Text as (text, style) pieces, its spans resolved (no console needed)."""
-    plain = text.plain
-    if not text.spans:
-        return [(plain, Style.parse(str(text.style)) if text.style else Style())]
-    cuts = sorted({0, len(plain), *(s.start for s in text.spans), *(s.end for s in text.spans)})
-    pieces: list[tuple[str, Style]] = []
-    base = Style.parse(str(text.style)) if text.style else Style()
-    for start, end in zip(cuts, cuts[1:], strict=False):
-        if start >= end or start >= len(plain):
-            continue
-        style = base
-        for span in text.spans:
-            if span.start <= start and end <= span.end:
-                span_style = span.style
-                style += span_style if isinstance(span_style, Style) else Style.parse(span_style)
-        pieces.append((plain[start:end], style))
-    return pieces
