@@ -71,13 +71,12 @@ block stay in cache: one pass over memory instead of five."""
 _workspace = threading.local()
 
 
-def _block_buffer() -> FloatArray:
-    """A per-thread 2×_BLOCK scratch buffer, reused from call to call (no fresh pages)."""
-    buffer: FloatArray | None = getattr(_workspace, "buffer", None)
-    if buffer is None:
-        buffer = np.empty((2, _BLOCK))
-        _workspace.buffer = buffer
-    return buffer
+def _block_buffer(rows: int) -> FloatArray:
+    """A per-thread rows×_BLOCK scratch buffer, reused from call to call (no fresh pages)."""
+    buffers: dict[int, FloatArray] = _workspace.__dict__.setdefault("buffers", {})
+    if rows not in buffers:
+        buffers[rows] = np.empty((rows, _BLOCK))
+    return buffers[rows]
 
 
 def _decompose_blocked(p: FloatArray, q: FloatArray) -> tuple[float, float, float] | None:
@@ -87,7 +86,7 @@ def _decompose_blocked(p: FloatArray, q: FloatArray) -> tuple[float, float, floa
     bound does not prove 1e-12 relative accuracy. Block sums are added with math.fsum, so the
     error bound of the pairwise sum within a block holds for the whole.
     """
-    buffer = _block_buffer()
+    buffer = _block_buffer(2)
     h_parts: list[float] = []
     ce_parts: list[float] = []
     kl_parts: list[float] = []
@@ -548,15 +547,6 @@ def _compare_whole(pv: FloatArray, qv: FloatArray, log_q: ArrayLike | None) -> _
     return sums, kls, float(np.add.reduce(np.abs(pv - qv))), float(np.dot(root_diff, root_diff))
 
 
-def _compare_buffer() -> FloatArray:
-    """A per-thread 6×_BLOCK scratch buffer for the blocked compare (no fresh pages per call)."""
-    buffer: FloatArray | None = getattr(_workspace, "compare", None)
-    if buffer is None:
-        buffer = np.empty((6, _BLOCK))
-        _workspace.compare = buffer
-    return buffer
-
-
 def _compare_blocked(p: FloatArray, q: FloatArray, log_q: ArrayLike | None) -> _CompareSums | None:
     """compare()'s sums of long vectors, block by block in cache (as `_decompose_blocked`).
 
@@ -566,7 +556,7 @@ def _compare_blocked(p: FloatArray, q: FloatArray, log_q: ArrayLike | None) -> _
     `_kl_nats` holds for the whole.
     """
     given = None if log_q is None else _as_vector(log_q)
-    buffer = _compare_buffer()
+    buffer = _block_buffer(6)
     parts: list[list[float]] = [[] for _ in range(12)]
     for start in range(0, p.shape[0], _BLOCK):
         pc = p[start : start + _BLOCK]
