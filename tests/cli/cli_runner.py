@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from divtui.__main__ import main
+from divtui.cli import main
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def run_module(args: Sequence[str], cwd: Path | None = None) -> Run:
 
 
 def run_main(args: Sequence[str]) -> Run:
-    """`divtui.__main__.main(ARGS)` with stdout and stderr captured; SystemExit becomes a status."""
+    """`divtui.cli.main(ARGS)` with stdout and stderr captured; SystemExit becomes a status."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:

@@ -15,7 +15,7 @@ import jinja2
 import pytest
 from textual_serve.server import Server
 
-from divtui.__main__ import main
+from divtui.cli import main
 from divtui.app import serve as serve_module
 from divtui.app.serve import SERVED_DRIVER, _OfflineTemplates, app_command, is_loopback, public_url
 

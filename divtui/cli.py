@@ -1,0 +1,339 @@
+"""The command line: `divtui` opens the explorer, `divtui serve` serves it to a browser;
+`divtui report`, `presets`, `themes` print.
+
+Thin by design: it parses arguments, asks the core for a scenario, and hands it to the report
+renderer or to the app. Every user error exits with status 2 and one `divtui: error:` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from divtui import __version__
+from divtui.core.errors import DivtuiError
+from divtui.core.presets import PRESETS, preset
+from divtui.core.report import ALL_TERMS_UP_TO, TOP_TERMS, ReportFormat, Terms, render
+from divtui.core.scenario import Scenario
+from divtui.core.scenario_file import load_scenario
+from divtui.core.spec import scenario_from_specs
+from divtui.core.units import Unit
+
+EXIT_USAGE = 2
+
+EXAMPLES = """\
+examples:
+  divtui                                    open the explorer on the weather preset
+  divtui --preset support-mismatch          open a preset (see: divtui presets)
+  divtui weather.toml --unit bits           open a scenario file, measured in bits
+  divtui next-token.npz                     a model's output (.npz, .csv, a report's .json)
+  divtui --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "forecast: rain=.2 snow=.3 sleet=.1 hail=.4"
+  divtui serve --preset coin                the explorer in a browser: http://127.0.0.1:8000
+  divtui report --preset weather            print every measure as a table
+  divtui report --preset weather --format toml > weather.toml   write a scenario file
+  divtui report --p "0.5,0.5" --q "0.8,0.2" --format json
+  divtui presets                            list the presets
+  divtui themes                             list the themes
+
+commands:
+  serve     serve the explorer to web browsers (one app per browser tab)
+  report    print the measures of a scenario (text, json, markdown, csv or toml)
+  presets   list the built-in scenarios
+  themes    list the available colour themes
+"""
+
+REPORT_EXAMPLES = """\
+examples:
+  divtui report --preset weather            every measure of the article's example
+  divtui report weather.toml --unit bits    a scenario file, measured in bits
+  divtui report --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "uniform: 1 1 1 1"
+  divtui report --p "0.5,0.5" --q "0.8,0.2" --q "0.6,0.4" --format csv
+  divtui report --preset support-mismatch --format json
+  divtui report --preset weather --format toml > weather.toml   a scenario file to edit
+  divtui report logits.npz --terms all      every outcome's terms, even of a million
+"""
+
+SERVE_EXAMPLES = """\
+examples:
+  divtui serve                              the weather preset on http://127.0.0.1:8000
+  divtui serve --preset coin --port 8080    a preset, on another port
+  divtui serve weather.toml --unit bits     a scenario file (each tab saves to the same file)
+  divtui serve --host 0.0.0.0               every network interface: read the warning first
+"""
+
+SPEC_HELP = (
+    'SPEC is "label=weight" pairs ("rain=.14 snow=.37") or bare numbers ("0.14,0.37"), '
+    'separated by spaces and/or commas; a --q may start with "NAME:". Weights are normalised.'
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but every error is one `divtui: error:` line and status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(message)
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line and exit with the usage status."""
+    sys.stderr.write(f"divtui: error: {message}\n")
+    sys.exit(EXIT_USAGE)
+
+
+def _unit(text: str) -> Unit:
+    try:
+        return Unit.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _terms(text: str) -> Terms:
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither 'all' nor a count ≥ 1")
+    return count
+
+
+def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE", help="a scenario file: .toml, .npz, .csv or .json"
+    )
+    parser.add_argument("--preset", metavar="NAME", help="a built-in scenario (divtui presets)")
+    parser.add_argument("--p", metavar="SPEC", help="the true distribution p, inline")
+    parser.add_argument(
+        "--q", metavar="SPEC", action="append", default=[], help="a model q (repeatable)"
+    )
+    parser.add_argument(
+        "--unit",
+        type=_unit,
+        metavar="UNIT",
+        help="nats (default for presets), bits or hartleys; overrides the file's unit",
+    )
+
+
+def _scenario_argv(args: argparse.Namespace) -> list[str]:
+    """The scenario options in `args` as command-line words again: FILE made absolute, and each
+    value joined to its option, so that a SPEC starting with "-" stays a value."""
+    words = [str(Path(args.file).absolute())] if args.file is not None else []
+    if args.preset is not None:
+        words.append(f"--preset={args.preset}")
+    if args.p is not None:
+        words.append(f"--p={args.p}")
+    words += [f"--q={spec}" for spec in args.q]
+    if args.unit is not None:
+        words.append(f"--unit={args.unit.value}")
+    return words
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1–65535)")
+    return port
+
+
+def scenario_from_args(args: argparse.Namespace, *, default_preset: str | None) -> Scenario:
+    """The scenario the options name: a FILE, a --preset, or --p with --q."""
+    if args.file is not None:
+        _check_file_argument(args.file)
+    sources = [
+        name
+        for name, given in (
+            ("FILE", args.file is not None),
+            ("--preset", args.preset is not None),
+            ("--p/--q", args.p is not None or bool(args.q)),
+        )
+        if given
+    ]
+    if len(sources) > 1:
+        raise DivtuiError(f"give one scenario source, not {' and '.join(sources)}")
+    if args.file is not None:
+        scenario = load_scenario(args.file)
+    elif args.preset is not None:
+        scenario = preset(args.preset)
+    elif args.p is not None or args.q:
+        if args.p is None:
+            raise DivtuiError("--q needs a --p to compare against")
+        scenario = scenario_from_specs(args.p, args.q)
+    elif default_preset is not None:
+        scenario = preset(default_preset)
+    else:
+        raise DivtuiError("no scenario: give a FILE, --preset NAME, or --p SPEC --q SPEC")
+    return scenario.with_unit(args.unit) if args.unit is not None else scenario
+
+
+def _check_file_argument(name: str) -> None:
+    """Catch a command or a typo of one where a FILE was expected, before "no such file"."""
+    if not name.strip():
+        raise DivtuiError("FILE is empty: give the path of a scenario file")
+    if name in COMMANDS:
+        raise DivtuiError(f"{name!r} is a command: it comes first (divtui {name} [options])")
+    if not Path(name).exists():
+        close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.75)
+        if close:
+            raise DivtuiError(
+                f"{name}: no such file (did you mean the command 'divtui {close[0]}'?)"
+            )
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _scenario_command(prog: str, description: str, examples: str) -> _Parser:
+    """The parser of a command that takes a scenario (FILE, --preset or --p/--q, --unit)."""
+    parser = _Parser(
+        prog=prog,
+        description=textwrap.fill(description, 79),
+        epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_scenario_options(parser)
+    return parser
+
+
+def _report(argv: Sequence[str]) -> int:
+    parser = _scenario_command(
+        "divtui report",
+        "Print every measure of a scenario: entropy, cross-entropy, KL both ways, "
+        "Jensen–Shannon, total variation, Hellinger and perplexity, with per-outcome terms.",
+        REPORT_EXAMPLES,
+    )
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in ReportFormat],
+        default=ReportFormat.TEXT.value,
+        help="text (default), json, markdown, csv (one row per model), or toml (the scenario "
+        "itself, as a file to edit and open again)",
+    )
+    parser.add_argument(
+        "--terms",
+        type=_terms,
+        metavar="all|N",
+        help=f"which per-outcome terms to list: all, or the N largest |KL terms| (default: all "
+        f"up to {ALL_TERMS_UP_TO:,} outcomes, the {TOP_TERMS} largest beyond, saying how many "
+        "were left out)",
+    )
+    args = parser.parse_args(argv)
+    scenario = scenario_from_args(args, default_preset=None)
+    sys.stdout.write(render(scenario, ReportFormat(args.format), args.terms or "auto"))
+    return 0
+
+
+def _serve(argv: Sequence[str]) -> int:
+    parser = _scenario_command(
+        "divtui serve",
+        "Serve the explorer to web browsers with textual-serve: each browser tab gets its own "
+        "app on the same scenario, and the app ends when its tab closes. Everything the page "
+        "needs is served from here (no internet). Stop with Ctrl+C.",
+        SERVE_EXAMPLES,
+    )
+    parser.add_argument("--theme", metavar="NAME", help="a colour theme (divtui themes)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this machine only)",
+    )
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="the port to listen on (default 8000)"
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers reach this server at, if not http://HOST:PORT (a proxy)",
+    )
+    args = parser.parse_args(argv)
+    scenario_from_args(args, default_preset="weather")  # each served app reads the options again
+    from divtui.app.serve import serve
+
+    return serve(
+        _scenario_argv(args),
+        host=args.host,
+        port=args.port,
+        theme=args.theme,
+        url=args.public_url,
+    )
+
+
+def _presets(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="divtui presets", description="List the built-in scenarios.")
+    parser.parse_args(argv)
+    width = max(len(name) for name in PRESETS)
+    for name, entry in PRESETS.items():
+        sys.stdout.write(f"{name.ljust(width)}  {entry.description}\n")
+    return 0
+
+
+def _themes(argv: Sequence[str]) -> int:
+    parser = _Parser(
+        prog="divtui themes",
+        description="List the colour themes --theme and ctrl+t accept: divtui's own (from "
+        "themes/), yours (from $XDG_CONFIG_HOME/divtui/themes/*.toml), then Textual's built-ins.",
+    )
+    parser.parse_args(argv)
+    from divtui.app.app import theme_names
+    from divtui.app.theme_files import discover_themes
+
+    found = discover_themes()
+    sources = {entry.name: str(entry.source) for entry in found.themes}
+    names = theme_names(found)
+    width = max(len(name) for name in names)
+    for name in names:
+        sys.stdout.write(f"{name.ljust(width)}  {sources.get(name, '(built into Textual)')}\n")
+    for warning in found.warnings:
+        sys.stderr.write(f"divtui: warning: {warning}\n")
+    return 0
+
+
+def _app(argv: Sequence[str]) -> int:
+    parser = _Parser(
+        prog="divtui",
+        usage="divtui [FILE | --preset NAME | --p SPEC --q SPEC ...] [--unit UNIT] [--theme NAME]"
+        "\n       divtui {serve,report,presets,themes} ...",
+        description="Explore entropy, cross-entropy and KL divergence: edit p and q and watch "
+        "H(p,q) = H(p) + KL(p‖q) move.",
+        epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_scenario_options(parser)
+    parser.add_argument("--theme", metavar="NAME", help="a colour theme (divtui themes)")
+    parser.add_argument("--version", action="version", version=f"divtui {__version__}")
+    args = parser.parse_args(argv)
+    scenario = scenario_from_args(args, default_preset="weather")
+    from divtui.app.launch import run_app
+
+    return run_app(scenario, theme=args.theme, source=args.file)
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "serve": _serve,
+    "report": _report,
+    "presets": _presets,
+    "themes": _themes,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = COMMANDS.get(arguments[0], _app) if arguments else _app
+    rest = arguments[1:] if arguments and arguments[0] in COMMANDS else arguments
+    try:
+        return command(rest)
+    except DivtuiError as error:
+        fail(str(error))
+    except BrokenPipeError:  # `divtui report | head`: the reader left; that is not an error
+        sys.stderr.close()
+        return 0
