@@ -3,16 +3,17 @@ in the command palette; the main screen owns the scenario."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
-from textual.command import CommandPalette
+from textual.binding import BindingType
+from textual.command import CommandPalette, Provider
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
+from divtui.app.commands import CommandsProvider, app_bindings
 from divtui.app.screens.confirm import ConfirmScreen
 from divtui.app.screens.main import MainScreen
 from divtui.app.screens.modal import Palette
@@ -29,11 +30,11 @@ class DivtuiApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "divtui"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+t", "change_theme", "Theme", show=False, tooltip="Choose a colour theme"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*app_bindings()]
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        *App.COMMANDS,
+        CommandsProvider,
+    }
 
     def __init__(
         self,
@@ -89,7 +90,7 @@ class DivtuiApp(App[None]):
         main = self.screen_stack[0] if self.screen_stack else None
         if isinstance(self.screen, ConfirmScreen):
             return  # already asking
-        if isinstance(main, MainScreen) and main.has_unsaved_changes:
+        if isinstance(main, MainScreen) and main.session.has_unsaved_changes:
 
             def answer(quit_anyway: bool | None) -> None:
                 if quit_anyway:
@@ -102,30 +103,15 @@ class DivtuiApp(App[None]):
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, MainScreen):
-            for binding in screen.BINDINGS:
-                if isinstance(binding, Binding) and binding.tooltip:
-                    yield SystemCommand(
-                        binding.tooltip,
-                        f"{binding.description} ({binding.key_display or binding.key})",
-                        lambda action=binding.action: self.run_action(action, screen),
-                    )
-            yield SystemCommand(
-                "Set the temperature of the selected model…",
-                "Type T exactly; q = softmax(z / T)",
-                lambda: self.run_action("set_temperature", screen),
-            )
-            yield SystemCommand(
-                "Set the label smoothing ε…",
-                "Type ε exactly; the measures use p' = (1 − ε)·p + ε/K",
-                lambda: self.run_action("set_smoothing", screen),
-            )
-            yield SystemCommand(
-                "Edit the selected cell",
-                "Open the editor on the cell under the cursor (Enter)",
-                screen.table.grid.action_edit,
-            )
+        """Textual's own commands (divtui's come from `CommandsProvider`); in kiosk mode only
+        those that touch nothing on the host: no screenshot written, no URL opened."""
+        for command in super().get_system_commands(screen):
+            if getattr(self, "kiosk", None) is None or command.title in KIOSK_SYSTEM_COMMANDS:
+                yield command
+
+
+KIOSK_SYSTEM_COMMANDS = frozenset({"Theme", "Keys", "Quit", "Maximize", "Minimize"})
+"""Textual's palette commands a kiosk visitor keeps (by title)."""
 
 
 def theme_names(themes: DiscoveredThemes) -> list[str]:

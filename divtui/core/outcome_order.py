@@ -46,6 +46,17 @@ class Sorting:
         """The next order in the cycle outcome → label → p → q → |KL term|, for `model`."""
         return Sorting(_CYCLE[(_CYCLE.index(self.by) + 1) % len(_CYCLE)], model)
 
+    def after_header_click(self, column: int | None) -> Sorting:
+        """The order after a click on a column's header (None: the labels'): label and p
+        toggle their order; a model's header goes from its q to its |KL term| and back to
+        outcome order."""
+        if column is None:
+            return Sorting() if self.by is SortBy.LABEL else Sorting(SortBy.LABEL)
+        if column == 0:
+            return Sorting() if self.by is SortBy.P else Sorting(SortBy.P)
+        by_q, by_kl = Sorting(SortBy.Q, column - 1), Sorting(SortBy.KL, column - 1)
+        return {by_q: by_kl, by_kl: Sorting()}.get(self, by_q)
+
     def describe_briefly(self, scenario: Scenario) -> str:
         """The order in a few words, for the table's border: "by |KL| of q ▼"."""
         return self._words(scenario, brief=True)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -28,13 +27,17 @@ from divtui.core.errors import DivtuiError
 from divtui.core.logits import (
     check_logits,
     check_smoothing,
-    check_temperature,
-    log_softmax,
-    logits_from_probabilities,
     smooth,
-    softmax,
 )
 from divtui.core.measures import OutcomeTerms, PairMeasures, compare, outcome_terms
+from divtui.core.model import Model as Model  # re-exported: a scenario's parts
+from divtui.core.model import ModelInput as ModelInput
+from divtui.core.model import (
+    check_model,
+    check_model_name,
+    with_new_outcome,
+    without_outcome,
+)
 from divtui.core.units import Unit
 
 P_COLUMN = 0
@@ -46,95 +49,6 @@ MIN_OUTCOMES = 2
 
 MAX_MODELS = 8
 """The most models divtui keeps side by side (they stay readable at 120x40)."""
-
-NEW_OUTCOME_LOGIT_GAP = 50.0
-"""A logits model gives a new outcome a logit this far (times T) below its smallest: softmax
-can never output an exact 0, so this is its nearest to "weight 0" (q ≈ e^-50 ≈ 2e-22)."""
-
-
-@dataclass(frozen=True, eq=False)
-class Model:
-    """A named model distribution q: weights the user gave, or logits z with q = softmax(z/T)."""
-
-    name: str
-    weights: FloatArray
-    """The weights as given; for a logits model, softmax(z / T) (derived, kept for reading)."""
-    logits: FloatArray | None = None
-    """The logits z when the model is given by them, else None."""
-    temperature: float = 1.0
-    """The softmax temperature T (used with logits)."""
-
-    @classmethod
-    def from_logits(cls, name: str, logits: FloatArray, temperature: float = 1.0) -> Model:
-        """A model given by logits; its weights are softmax(z / T)."""
-        z = frozen(logits)
-        return cls(name, frozen(softmax(z, temperature)), z, temperature)
-
-    @property
-    def is_logits(self) -> bool:
-        """Whether the model is given by logits."""
-        return self.logits is not None
-
-    @cached_property
-    def q(self) -> FloatArray:
-        """The model's probabilities: its weights normalised (softmax for logits)."""
-        return normalise(self.weights)
-
-    @cached_property
-    def log_q(self) -> FloatArray | None:
-        """log q as log_softmax(z / T) for a logits model (finite even where q underflows to
-        0), None for a probability model."""
-        if self.logits is None:
-            return None
-        return frozen(log_softmax(self.logits, self.temperature))
-
-    def renamed(self, name: str) -> Model:
-        """The same model under another name."""
-        return replace(self, name=name)
-
-    def as_logits(self) -> Model:
-        """The same q given by logits T·log q (zeros get a logit far below the rest)."""
-        if self.logits is not None:
-            return self
-        return Model.from_logits(
-            self.name, logits_from_probabilities(self.q, self.temperature), self.temperature
-        )
-
-    def as_probabilities(self) -> Model:
-        """The same q given as probabilities softmax(z / T)."""
-        if self.logits is None:
-            return self
-        return Model(self.name, frozen(self.q), None, self.temperature)
-
-    def with_temperature(self, temperature: float) -> Model:
-        """The same logits at another temperature (a probability model keeps T for later)."""
-        value = check_temperature(temperature, f"{self.name} temperature")
-        if self.logits is None:
-            return replace(self, temperature=value)
-        return Model.from_logits(self.name, self.logits, value)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Model) or self.name != other.name:
-            return False
-        if (self.logits is None) != (other.logits is None):
-            return False
-        if self.logits is not None and other.logits is not None:
-            return self.temperature == other.temperature and np.array_equal(
-                self.logits, other.logits
-            )
-        return np.array_equal(self.weights, other.weights)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-@dataclass(frozen=True, slots=True)
-class ModelInput:
-    """A model as read from a file: probabilities `q`, or `logits` with a `temperature`."""
-
-    name: object
-    q: object = None
-    logits: object = None
-    temperature: object = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,26 +62,50 @@ class Scenario:
     title: str = "Untitled"
     label_smoothing: float = 0.0
     """ε: the measures use p' = (1 − ε)·p + ε/K instead of p."""
-    _checked: bool = field(default=False, repr=False)
+    p_target: FloatArray = field(init=False, repr=False)
+    """The true distribution as given, normalised (what the table edits)."""
+    p: FloatArray = field(init=False, repr=False)
+    """The distribution the measures use: p_target, label-smoothed when ε > 0."""
 
     def __post_init__(self) -> None:
-        if not self._checked:
-            checked = Scenario.build(
-                self.labels,
-                self.p_weights,
-                [
-                    ModelInput(m.name, None, m.logits, m.temperature)
-                    if m.logits is not None
-                    else (m.name, m.weights)
-                    for m in self.models
-                ],
-                unit=self.unit,
-                title=self.title,
-                label_smoothing=self.label_smoothing,
-            )
-            for name in ("labels", "p_weights", "models", "label_smoothing"):
-                object.__setattr__(self, name, getattr(checked, name))
-            object.__setattr__(self, "_checked", True)
+        # Made directly (or by dataclasses.replace): check everything, as `build` does. The
+        # edits below skip this through `_trusted`, having checked what they change.
+        checked = Scenario.build(
+            self.labels,
+            self.p_weights,
+            [
+                ModelInput(m.name, None, m.logits, m.temperature)
+                if m.logits is not None
+                else (m.name, m.weights)
+                for m in self.models
+            ],
+            unit=self.unit,
+            title=self.title,
+            label_smoothing=self.label_smoothing,
+        )
+        for name in ("labels", "p_weights", "models", "title", "label_smoothing"):
+            object.__setattr__(self, name, getattr(checked, name))
+        self._derive()
+
+    def _derive(self) -> None:
+        """Compute the derived arrays, once, when the scenario is made: it never changes."""
+        p_target = normalise(self.p_weights)
+        object.__setattr__(self, "p_target", p_target)
+        object.__setattr__(self, "p", smooth(p_target, self.label_smoothing))
+
+    @classmethod
+    def _trusted(cls, **values: object) -> Scenario:
+        """A scenario of values checked already (by `build` or an edit), not checked again."""
+        scenario = object.__new__(cls)
+        for name, value in values.items():
+            object.__setattr__(scenario, name, value)
+        scenario._derive()
+        return scenario
+
+    def _replace(self, **changes: object) -> Scenario:
+        """This scenario with some checked fields changed (private: the edits' `replace`)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        return Scenario._trusted(**{**values, **changes})
 
     @classmethod
     def build(
@@ -200,15 +138,14 @@ class Scenario:
             if model_name in names:
                 raise DivtuiError(f"models[{index}].name: duplicate model name {model_name!r}")
             names.add(model_name)
-            checked_models.append(_check_model(given, model_name, index, len(checked_labels)))
-        return cls(
+            checked_models.append(check_model(given, model_name, index, len(checked_labels)))
+        return cls._trusted(
             labels=checked_labels,
             p_weights=p_weights,
             models=tuple(checked_models),
             unit=unit,
             title=check_no_control(title.strip(), "title") or "Untitled",
             label_smoothing=check_smoothing(label_smoothing),
-            _checked=True,
         )
 
     # --- reading ---------------------------------------------------------------------------
@@ -225,16 +162,6 @@ class Scenario:
         )
 
     __hash__ = None  # type: ignore[assignment]
-
-    @cached_property
-    def p_target(self) -> FloatArray:
-        """The true distribution as given, normalised (what the table edits)."""
-        return normalise(self.p_weights)
-
-    @cached_property
-    def p(self) -> FloatArray:
-        """The distribution the measures use: p_target, label-smoothed when ε > 0."""
-        return smooth(self.p_target, self.label_smoothing)
 
     @property
     def size(self) -> int:
@@ -262,14 +189,15 @@ class Scenario:
         """Whether the column's weights already sum to 1."""
         return is_normalised(self.weights(column))
 
-    @cached_property
+    @property
     def measures(self) -> tuple[PairMeasures, ...]:
-        """Every measure of p against each model, in the scenario's unit; computed once."""
+        """Every measure of p against each model, in the scenario's unit, computed afresh on
+        each call (the app computes them once per change, in `divtui.core.analysis`)."""
         return tuple(compare(self.p, m.q, self.unit, log_q=m.log_q) for m in self.models)
 
-    @cached_property
+    @property
     def terms(self) -> tuple[OutcomeTerms, ...]:
-        """The per-outcome terms of p against each model, in the scenario's unit."""
+        """The per-outcome terms of p against each model, computed afresh on each call."""
         return tuple(outcome_terms(self.p, m.q, self.unit, log_q=m.log_q) for m in self.models)
 
     def kl_term(self, model: int, outcome: int) -> float:
@@ -281,25 +209,19 @@ class Scenario:
         log_q = None if chosen.log_q is None else chosen.log_q[cell]
         return float(outcome_terms(self.p[cell], chosen.q[cell], self.unit, log_q=log_q).kl[0])
 
-    def forget_derived(self) -> None:
-        """Drop the per-outcome terms computed from this scenario (3 floats per outcome and
-        model); they are recomputed if asked for again. An undo history of a million-outcome
-        scenario keeps its edits, not every past step's derived arrays."""
-        self.__dict__.pop("terms", None)
-
     # --- editing: each returns a new scenario ----------------------------------------------
 
     def _with_column(self, column: int, weights: FloatArray) -> Scenario:
         weights = frozen(weights)
         if column == P_COLUMN:
-            return replace(self, p_weights=weights)
+            return self._replace(p_weights=weights)
         old = self.models[column - 1]
         return self._with_model(column - 1, Model(old.name, weights, None, old.temperature))
 
     def _with_model(self, index: int, model: Model) -> Scenario:
         models = list(self.models)
         models[index] = model
-        return replace(self, models=tuple(models))
+        return self._replace(models=tuple(models))
 
     def _check_model_index(self, index: int) -> Model:
         if not 0 <= index < len(self.models):
@@ -367,9 +289,8 @@ class Scenario:
         cleaned = check_label(label, "new outcome")
         if cleaned in self.labels:
             raise DivtuiError(f"new outcome: there is already an outcome {cleaned!r}")
-        models = tuple(_with_new_outcome(m) for m in self.models)
-        return replace(
-            self,
+        models = tuple(with_new_outcome(m) for m in self.models)
+        return self._replace(
             labels=(*self.labels, cleaned),
             p_weights=frozen(np.append(self.p_weights, 0.0)),
             models=models,
@@ -389,9 +310,8 @@ class Scenario:
                     f"cannot remove {self.labels[row]!r}: it holds all of "
                     f"{self.column_name(column)}'s weight"
                 )
-        models = tuple(_without_outcome(m, row) for m in self.models)
-        return replace(
-            self,
+        models = tuple(without_outcome(m, row) for m in self.models)
+        return self._replace(
             labels=self.labels[:row] + self.labels[row + 1 :],
             p_weights=frozen(np.delete(self.p_weights, row)),
             models=models,
@@ -407,19 +327,19 @@ class Scenario:
             raise DivtuiError(f"there is already an outcome {cleaned!r}")
         labels = list(self.labels)
         labels[row] = cleaned
-        return replace(self, labels=tuple(labels))
+        return self._replace(labels=tuple(labels))
 
     def with_unit(self, unit: Unit) -> Scenario:
         """The same scenario measured in another unit."""
-        return replace(self, unit=unit)
+        return self._replace(unit=unit)
 
     def with_title(self, title: str) -> Scenario:
         """The same scenario under another title."""
-        return replace(self, title=check_no_control(title.strip(), "title") or "Untitled")
+        return self._replace(title=check_no_control(title.strip(), "title") or "Untitled")
 
     def with_label_smoothing(self, epsilon: float) -> Scenario:
         """The measures use p' = (1 − ε)·p + ε/K."""
-        return replace(self, label_smoothing=check_smoothing(epsilon))
+        return self._replace(label_smoothing=check_smoothing(epsilon))
 
     # --- models ----------------------------------------------------------------------------
 
@@ -483,14 +403,14 @@ class Scenario:
             new_name = check_model_name(name, "new model")
             if new_name in taken:
                 raise DivtuiError(f"there is already a model {new_name!r}")
-        return replace(self, models=(*self.models, model.renamed(new_name)))
+        return self._replace(models=(*self.models, model.renamed(new_name)))
 
     def without_model(self, index: int) -> Scenario:
         """The scenario without one model (never the last)."""
         model = self._check_model_index(index)
         if len(self.models) == 1:
             raise DivtuiError(f"cannot remove {model.name!r}: it is the only model")
-        return replace(self, models=self.models[:index] + self.models[index + 1 :])
+        return self._replace(models=self.models[:index] + self.models[index + 1 :])
 
     def with_model_name(self, index: int, name: str) -> Scenario:
         """One model renamed."""
@@ -513,58 +433,3 @@ class Scenario:
         lowest = min(finite)
         best = tuple(i for i, v in enumerate(values) if math.isclose(v, lowest, rel_tol=1e-12))
         return () if len(best) == len(values) else best
-
-
-def _check_model(given: ModelInput, name: str, index: int, size: int) -> Model:
-    where = f"models[{index}]"
-    if given.q is not None and given.logits is not None:
-        raise DivtuiError(f"{where} ({name!r}): give q or logits, not both")
-    if given.logits is not None:
-        logits = check_logits(given.logits, f"{where}.logits")
-        temperature = check_temperature(given.temperature, f"{where}.temperature")
-        if len(logits) != size:
-            raise DivtuiError(
-                f"{where}.logits (model {name!r}): {len(logits)} values for {size} labels; "
-                "p and every q need one value per label"
-            )
-        return Model.from_logits(name, logits, temperature)
-    if given.q is None:
-        raise DivtuiError(f"{where} ({name!r}): missing 'q' (or 'logits')")
-    q = check_weights(given.q, f"{where}.q")
-    if len(q) != size:
-        raise DivtuiError(
-            f"{where}.q (model {name!r}): {len(q)} values for {size} labels; "
-            "p and every q need one value per label"
-        )
-    return Model(name, q, None, check_temperature(given.temperature, f"{where}.temperature"))
-
-
-def _with_new_outcome(model: Model) -> Model:
-    if model.logits is None:
-        return Model(model.name, frozen(np.append(model.weights, 0.0)), None, model.temperature)
-    low = float(np.min(model.logits)) - NEW_OUTCOME_LOGIT_GAP * model.temperature
-    return Model.from_logits(model.name, np.append(model.logits, low), model.temperature)
-
-
-def _without_outcome(model: Model, row: int) -> Model:
-    if model.logits is None:
-        return Model(model.name, frozen(np.delete(model.weights, row)), None, model.temperature)
-    return Model.from_logits(model.name, np.delete(model.logits, row), model.temperature)
-
-
-MAX_NAME_LENGTH = 24
-"""Model names longer than this would crowd the table, the measures and the charts."""
-
-
-def check_model_name(name: object, where: str) -> str:
-    """A model name: non-empty text of at most MAX_NAME_LENGTH characters (spaces around it
-    dropped)."""
-    if not isinstance(name, str) or not name.strip():
-        raise DivtuiError(f"{where}: a model needs a non-empty name")
-    cleaned = name.strip()
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise DivtuiError(
-            f"{where}: {cleaned!r} is {len(cleaned)} characters; a model name has at most "
-            f"{MAX_NAME_LENGTH}"
-        )
-    return check_no_control(cleaned, where)

@@ -116,3 +116,8 @@ def parse_column(text: str, size: int, where: str, *, logits: bool = False) -> t
     if not logits and not any(value > 0 for value in values):
         raise DivtuiError(f"{where}: all weights are zero; at least one must be positive")
     return tuple(values)
+
+
+def is_one_number(text: str) -> bool:
+    """Whether pasted text is a single item (it edits one cell) rather than a column."""
+    return len([item for item in _SEPARATORS.split(text.strip()) if item]) == 1

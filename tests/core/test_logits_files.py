@@ -101,7 +101,8 @@ def test_bad_logits_files_name_the_file_and_the_key(
 
 
 def test_a_model_name_longer_than_24_characters_is_refused() -> None:
-    from divtui.core.scenario import MAX_NAME_LENGTH, Scenario
+    from divtui.core.model import MAX_NAME_LENGTH
+    from divtui.core.scenario import Scenario
 
     name = "m" * (MAX_NAME_LENGTH + 1)
     with pytest.raises(DivtuiError, match=f"a model name has at most {MAX_NAME_LENGTH}"):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from divtui.core.analysis import Analysis
 from divtui.core.errors import DivtuiError
 from divtui.core.measures import compare
 from divtui.core.scenario import P_COLUMN, Model, ModelInput, Scenario
@@ -119,8 +120,7 @@ def test_reading_a_scenario() -> None:
     assert [m.unit for m in scenario.measures] == [Unit.BITS, Unit.BITS]
     expected = compare(scenario.p, scenario.models[1].q, Unit.BITS)
     assert scenario.measures[1] == expected
-    assert scenario.measures is scenario.measures  # computed once
-    assert scenario.terms is scenario.terms
+    assert scenario.measures == scenario.measures
 
 
 # --- immutability -----------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def test_an_edit_returns_a_new_scenario_and_leaves_the_old_one_alone(edit: str) 
     edited = EDITS[edit](scenario)
     assert edited is not scenario and edited != scenario
     assert_unchanged(scenario, before)
-    assert scenario.measures is measures_before
+    assert scenario.measures == measures_before
     assert not edited.p_weights.flags.writeable
     assert all(not m.weights.flags.writeable for m in edited.models)
 
@@ -399,15 +399,33 @@ def test_with_unit_and_with_title() -> None:
     assert scenario.with_title("").title == "Untitled"
 
 
-def test_forgetting_derived_terms_frees_them_and_asking_again_gives_the_same() -> None:
+def test_a_scenario_never_changes_after_it_is_made() -> None:
     scenario = Scenario.build(["a", "b", "c"], [1, 2, 3], [("q", [3, 2, 1])])
-    first = scenario.terms
-    scenario.forget_derived()
-    assert "terms" not in vars(scenario)
-    again = scenario.terms
-    assert again is not first
-    for old, new in zip(first, again, strict=True):
-        np.testing.assert_array_equal(old.kl, new.kl)
+    before = dict(vars(scenario))
+    scenario.measures, scenario.terms, scenario.kl_term(0, 1)  # reading derives nothing new
+    assert vars(scenario).keys() == before.keys()
+    assert all(vars(scenario)[key] is value for key, value in before.items())
+
+
+def test_dataclasses_replace_checks_what_it_is_given() -> None:
+    scenario = Scenario.build(["a", "b"], [1, 1], [("q", [1, 3])])
+    with pytest.raises(DivtuiError, match="duplicate"):
+        dataclasses.replace(scenario, labels=("a", "a"))
+    with pytest.raises(DivtuiError, match="p"):
+        dataclasses.replace(scenario, p_weights=np.array([1.0, -1.0]))
+    changed = dataclasses.replace(scenario, p_weights=np.array([3.0, 1.0]))
+    np.testing.assert_array_equal(changed.p, [0.75, 0.25])
+
+
+def test_an_analysis_computes_the_terms_once_and_agrees_with_the_scenario() -> None:
+    scenario = Scenario.build(["a", "b", "c"], [1, 2, 3], [("q", [3, 2, 0]), ("r", [1, 1, 1])])
+    analysis = Analysis.of(scenario)
+    assert analysis.measures == scenario.measures
+    assert analysis.infinite == (frozenset({2}), frozenset())
+    assert analysis.terms(0) is analysis.terms(0)
+    for model, terms in enumerate(scenario.terms):
+        np.testing.assert_array_equal(analysis.terms(model).kl, terms.kl)
+        assert [analysis.kl_term(model, i) for i in range(3)] == terms.kl.tolist()
 
 
 def test_one_kl_term_is_the_same_as_in_the_whole_vector() -> None:

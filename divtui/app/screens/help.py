@@ -1,10 +1,10 @@
-"""The help screen: what divtui shows, and every key — read from the bindings themselves, so a
+"""The help screen: what divtui shows, and every key — generated from the command table, so a
 new action can never be missing from it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from divtui.app.screens.modal import Dialog
+
+if TYPE_CHECKING:
+    from divtui.app.commands import Command
 
 NAVIGATION: tuple[tuple[str, str], ...] = (
     ("↑ ↓ ← →, mouse", "move between cells"),
@@ -34,21 +37,10 @@ INTRO = (
 )
 
 
-def key_text(binding: Binding) -> str:
-    """How the binding's keys are written in the help: its key_display, or each key's name."""
-    if binding.key_display:
-        return binding.key_display
-    names = {"question_mark": "?", "delete": "Delete"}
-    return ", ".join(names.get(key.strip(), key.strip()) for key in binding.key.split(","))
-
-
-def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, what they do) for each binding, described by its tooltip or description."""
-    rows = []
-    for binding in bindings:
-        if isinstance(binding, Binding):
-            rows.append((key_text(binding), binding.tooltip or binding.description))
-    return rows
+def command_rows(commands: Iterable[Command]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each command, in the order they are declared (a command with
+    two ids for one key, such as q and ctrl+q, is listed once per key)."""
+    return [(command.keys_text, command.help) for command in commands]
 
 
 class HelpScreen(Dialog[None]):
@@ -66,9 +58,9 @@ class HelpScreen(Dialog[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]
 
-    def __init__(self, bindings: Iterable[BindingType] = ()) -> None:
+    def __init__(self, commands: Iterable[Command] = ()) -> None:
         super().__init__()
-        self._rows = [*NAVIGATION, *binding_rows(bindings)]
+        self._rows = [*NAVIGATION, *command_rows(commands)]
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, pad_edge=False)

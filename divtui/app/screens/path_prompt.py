@@ -121,8 +121,10 @@ class PathPromptScreen(Dialog[Path | None]):
         must_exist: bool,
         check: Callable[[Path], object] | None = None,
         start_dir: Path | None = None,
+        error: str = "",
     ) -> None:
         super().__init__()
+        self._error = error
         self._title = title
         self._initial = initial
         self._must_exist = must_exist
@@ -139,7 +141,7 @@ class PathPromptScreen(Dialog[Path | None]):
                 select_on_focus=False,
             )
             yield Label("Tab completes · Enter confirms · Escape cancels", id="path-hint")
-            yield Label("", id="path-error", markup=False)
+            yield Label(f"✗ {self._error}" if self._error else "", id="path-error", markup=False)
 
     @property
     def input(self) -> Input:

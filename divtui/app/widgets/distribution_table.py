@@ -1,13 +1,12 @@
 """The editable distribution table: the outcome grid plus its cell editor.
 
 The table never changes the scenario. It posts `CellEdited` with what the user typed; the owner
-validates it, and either sends down a new scenario (`close_editor`) or the reason it refused
-(`show_error`), which appears beside the editor while the old value stays.
+validates it and answers through `edit_outcome`: accepted (the editor closes, and the new
+scenario comes down) or refused with the reason, shown beside the editor while the text stays.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -20,11 +19,20 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label
 
-from divtui.app.widgets.outcome_grid import LABEL_COLUMN, OutcomeGrid
-from divtui.core.scenario import Scenario
+from divtui.app.widgets.grid_format import LABEL_COLUMN
+from divtui.app.widgets.grid_state import CursorRequest, SortRequest
+from divtui.app.widgets.outcome_grid import OutcomeGrid
+from divtui.core.analysis import Analysis
+from divtui.core.spec import is_one_number
 
-_SEPARATORS = re.compile(r"[\s,;]+")
-"""What separates the numbers of a pasted column (as the command line's SPECs)."""
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    """The owner's answer to a `CellEdited`: accepted (`error` None) or refused, and why."""
+
+    serial: int
+    """Distinguishes two answers that read the same (two refusals for one reason)."""
+    error: str | None = None
 
 
 class CellInput(Input):
@@ -39,6 +47,12 @@ class CellInput(Input):
 
     def action_cancel(self) -> None:
         self.post_message(self.Cancelled())
+
+    def _on_blur(self, event: events.Blur) -> None:
+        # Tab, a click elsewhere: an editor left without focus would hold the table (changes
+        # wait for it) while no key reaches it, so leaving it cancels the edit.
+        if self.screen.is_active and self.app.focused is not self:
+            self.post_message(self.Cancelled())
 
 
 class DistributionTable(Vertical):
@@ -56,10 +70,20 @@ class DistributionTable(Vertical):
     }
     """
 
-    scenario: reactive[Scenario | None] = reactive(None, always_update=True)
-    """The scenario shown; owned by the screen."""
+    analysis: reactive[Analysis | None] = reactive(None, always_update=True)
+    """The scenario shown, with its measures; owned by the screen."""
     weights_mode: reactive[bool] = reactive(False)
     """Whether cells are weights (normalised on the fly) rather than probabilities."""
+    sort_request: reactive[SortRequest | None] = reactive(None)
+    """Passed on to the grid: the owner asks for another order."""
+    cursor_request: reactive[CursorRequest | None] = reactive(None)
+    """Passed on to the grid: the owner asks for the cursor on an outcome."""
+    edit_outcome: reactive[EditOutcome | None] = reactive(None)
+    """The owner's answer to the last `CellEdited`."""
+    row_budget: reactive[int] = reactive(12)
+    """How many lines the grid's rows and the editor may take together."""
+    editing: reactive[bool] = reactive(False)
+    """Whether the cell editor is open (the owner watches it: changes wait meanwhile)."""
 
     @dataclass
     class CellEdited(Message):
@@ -85,22 +109,32 @@ class DistributionTable(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._editing: Coordinate | None = None
-        self._rows = 12
 
-    def fit(self, rows: int) -> None:
-        """Keep grid and editor within `rows` lines: a long grid scrolls inside them, and the
-        editor, when it opens, takes its lines from the grid rather than from below the
-        panel, where it would be out of sight."""
-        self._rows = rows
+    def watch_row_budget(self) -> None:
         self._fit_grid()
 
     def _fit_grid(self) -> None:
+        """Keep grid and editor within `row_budget` lines: a long grid scrolls inside them, and
+        the editor, when it opens, takes its lines from the grid rather than from below the
+        panel, where it would be out of sight."""
         editor = self.EDITOR_ROWS if self._editing is not None else 0
-        self.grid.styles.max_height = max(3, self._rows - editor)
+        self.grid.styles.max_height = max(3, self.row_budget - editor)
+
+    def watch_edit_outcome(self, outcome: EditOutcome | None) -> None:
+        if outcome is None:
+            return
+        if outcome.error is None:
+            self.close_editor()
+        else:
+            self.query_one("#editor-error", Label).update(f"✗ {outcome.error}")
+            self.query_one(CellInput).focus()
 
     def compose(self) -> ComposeResult:
         yield OutcomeGrid(id="grid").data_bind(
-            DistributionTable.scenario, DistributionTable.weights_mode
+            DistributionTable.analysis,
+            DistributionTable.weights_mode,
+            DistributionTable.sort_request,
+            DistributionTable.cursor_request,
         )
         with Horizontal(id="editor"):
             yield Label(id="editor-cell", markup=False)
@@ -146,28 +180,17 @@ class DistributionTable(Vertical):
         """Whether the cell editor is open."""
         return self._editing is not None
 
-    @property
-    def scenario_column(self) -> int | None:
-        """The scenario column under the cursor (None on the label column)."""
-        column = self.grid.cursor_coordinate.column
-        return None if column == LABEL_COLUMN else column - 1
-
-    @property
-    def cursor_row(self) -> int:
-        """The outcome under the cursor (its index, whatever order the rows are in)."""
-        return self.grid.cursor_outcome
-
-    @on(OutcomeGrid.EditRequested)
-    def _open_editor(self, event: OutcomeGrid.EditRequested) -> None:
-        event.stop()
-        self.open_editor(event.coordinate, event.initial)
+    def action_edit_cell(self) -> None:
+        """Open the editor on the cell under the grid's cursor (the palette's "Edit")."""
+        self.grid.action_edit()
 
     def open_editor(self, coordinate: Coordinate, initial: str | None = None) -> None:
         """Open the editor on a grid cell, pre-filled and selected, or with `initial` typed."""
-        scenario = self.scenario
-        if scenario is None:
+        if self.analysis is None:
             return
+        scenario = self.analysis.scenario
         self._editing = coordinate
+        self.editing = True
         if coordinate.column == LABEL_COLUMN:
             name = f"label of {scenario.labels[coordinate.row]!r}"
         else:
@@ -192,16 +215,13 @@ class DistributionTable(Vertical):
     def close_editor(self) -> None:
         """Close the editor and give the grid back the focus."""
         self._editing = None
+        self.editing = False
         self.query_one("#editor").remove_class("-open")
         self._fit_grid()
         self.query_one("#editor-error", Label).update("")
-        self.grid.focus()
+        if self.app.focused in (None, self.query_one(CellInput)):  # not when tabbed away
+            self.grid.focus()
         self.screen.refresh_bindings()
-
-    def show_error(self, message: str) -> None:
-        """Say why the typed value was refused; the editor stays open with the text."""
-        self.query_one("#editor-error", Label).update(f"✗ {message}")
-        self.query_one(CellInput).focus()
 
     @on(Input.Submitted, "#editor-input")
     def _commit(self, event: Input.Submitted) -> None:
@@ -236,7 +256,7 @@ class DistributionTable(Vertical):
         event.stop()
         text = event.text.strip()
         column = None if event.coordinate.column == LABEL_COLUMN else event.coordinate.column - 1
-        if column is not None and text and len(_SEPARATORS.split(text)) == 1:
+        if column is not None and is_one_number(text):
             self.open_editor(event.coordinate, text)  # one number: edit the cell with it
         else:
             self.post_message(self.ColumnPasted(self, column, event.text))

@@ -1,0 +1,47 @@
+"""Handlers of the training keys: start and stop, objective, learning rate, speed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from divtui.core.errors import DivtuiError
+
+if TYPE_CHECKING:
+    from divtui.app.screens.main import MainScreen
+
+
+def toggle(screen: MainScreen) -> None:
+    """Start (or stop) gradient descent on the selected model's logits."""
+    trainer = screen.trainer
+    if trainer.running:
+        trainer.stop("Training stopped.")
+        return
+    screen.session.begin_live()
+    try:
+        message = trainer.start(screen.scenario, screen.selected_model)
+    except DivtuiError as error:
+        screen.session.end_live()
+        screen.notify(str(error), severity="error", markup=False)
+        return
+    if not trainer.running:
+        screen.session.end_live()
+    screen.refresh_bindings()
+    screen.notify(message, timeout=3, markup=False)
+
+
+def toggle_objective(screen: MainScreen) -> None:
+    """Switch what training minimises: H(p,q) (forward KL) or the reverse KL(q‖p)."""
+    objective = screen.trainer.toggle_objective()
+    screen.notify(f"Training minimises {objective.formula}.", timeout=2, markup=False)
+
+
+def learning_rate(screen: MainScreen, *, up: bool) -> None:
+    """Double or halve the learning rate η."""
+    rate = screen.trainer.scale_learning_rate(up)
+    screen.notify(f"Learning rate η = {rate:g}", timeout=2, markup=False)
+
+
+def speed(screen: MainScreen, *, up: bool) -> None:
+    """More or fewer gradient steps a second."""
+    steps = screen.trainer.change_speed(up)
+    screen.notify(f"Training speed: {steps} steps per second", timeout=2)

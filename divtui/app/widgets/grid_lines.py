@@ -1,0 +1,95 @@
+"""The text of the grid's cells and how one line of them is put together on screen: only the
+lines in view are ever built."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+
+from divtui.app.widgets.grid_format import (
+    INFINITE_MARK,
+    LABEL_COLUMN,
+    PADDING,
+    format_probability,
+    format_weight_briefly,
+)
+from divtui.core.analysis import Analysis
+from divtui.core.report import format_value
+from divtui.core.scenario import P_COLUMN
+
+
+@dataclass(frozen=True, slots=True)
+class CellSource:
+    """What the cells are read from: a scenario's analysis, as probabilities or weights, with
+    the KL-term column of one model when the rows are sorted by it."""
+
+    analysis: Analysis
+    weights_mode: bool
+    kl_model: int
+
+
+def cell_text(source: CellSource | None, outcome: int, column: int) -> Text:
+    """The text of one cell: a label, a probability (with its weight or logit), or a KL term."""
+    if source is None:
+        return Text("")
+    analysis = source.analysis
+    scenario = analysis.scenario
+    infinite = analysis.infinite
+    if column > scenario.column_count:  # the KL terms the rows are sorted by (read-only)
+        model = min(source.kl_model, len(scenario.models) - 1)
+        return Text(format_value(analysis.kl_term(model, outcome), 4), style="italic")
+    if column == LABEL_COLUMN:
+        label = scenario.labels[outcome]
+        marked = any(outcome in causes for causes in infinite)
+        return Text(f"∞ {label}" if marked else label, style="bold" if marked else "")
+    column -= 1
+    probability = float(scenario.probabilities(column)[outcome])
+    logits = scenario.models[column - 1].logits if column > P_COLUMN else None
+    if logits is not None:
+        text = Text(f"{float(logits[outcome]):.3f} → {format_probability(probability)}")
+    elif source.weights_mode:
+        weight = float(scenario.weights(column)[outcome])
+        text = Text(f"{format_weight_briefly(weight)} → {format_probability(probability)}")
+    else:
+        text = Text(format_probability(probability))
+    if column > P_COLUMN and outcome in infinite[column - 1]:
+        text.append(INFINITE_MARK, style="bold reverse")  # in the cell's own colours
+    return text
+
+
+def join_cells(
+    cells: Sequence[tuple[Text, Style]],
+    widths: Sequence[int],
+    console: Console,
+    window: tuple[int, int],
+    starts: Sequence[int],
+    line_style: Style,
+) -> Strip:
+    """One line of the grid: the label column fixed on the left, the others scrolled under it
+    to `window` (scroll x, width); `starts` are where the scrolled columns begin."""
+    scroll_x, width = window
+    strips = []
+    for (text, style), cell_width in zip(cells, widths, strict=True):
+        text.truncate(cell_width, overflow="ellipsis", pad=True)
+        segments = [Segment(" " * PADDING, style)]
+        text_style = style + console.get_style(text.style)  # Text.render omits its own style
+        segments.extend(Segment.apply_style(text.render(console, end=""), text_style))
+        segments.append(Segment(" " * PADDING, style))
+        strips.append(Strip(segments))
+    fixed_width = widths[0] + 2 * PADDING
+    fixed = strips[0].crop_extend(0, min(width, fixed_width), line_style)
+    rest = Strip.join(strips[1:])
+    end = scroll_x + max(0, width - fixed.cell_length)
+    # A column cut at the left edge would show the tail of its numbers ("5 → 0.25" of
+    # "0.25 → 0.25") as if they were values: it is left blank up to the next column.
+    start = min((x for x in starts if x >= scroll_x), default=end)
+    # The header bar and the stripes run the whole width, past the last column.
+    blank = Strip.blank(min(start, end) - scroll_x, line_style)
+    scrolled = rest.crop_extend(min(start, end), end, line_style)
+    return Strip.join([fixed, blank, scrolled])
