@@ -16,7 +16,6 @@ import numpy as np
 
 from divtui.core.history import History
 from divtui.core.scenario import Scenario
-from divtui.core.scenario_file import save_path_for
 
 HISTORY_BUDGET = 200 * 2**20
 """The undo history keeps at most about this many bytes of arrays and labels."""
@@ -77,6 +76,8 @@ class Session:
 
     def save_target(self) -> Path | None:
         """The file ctrl+s writes: the scenario's own, or its .npz when it outgrew TOML."""
+        from divtui.core.scenario_file import save_path_for  # the file formats, when needed
+
         return None if self.path is None else save_path_for(self.scenario, self.path)
 
     # --- changing -----------------------------------------------------------------------------

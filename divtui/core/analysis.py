@@ -9,6 +9,7 @@ frame), then kept with this analysis, which is dropped with its scenario.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from divtui.core.measures import OutcomeTerms, PairMeasures, outcome_terms
@@ -33,6 +34,11 @@ class Analysis:
         measures = scenario.measures
         return cls(scenario, measures, tuple(frozenset(m.support_mismatch) for m in measures))
 
+    @property
+    def best_models(self) -> tuple[int, ...]:
+        """The models with the lowest finite H(p,q); empty when there is nothing to choose."""
+        return lowest_cross_entropy(self.measures)
+
     def terms(self, model: int) -> OutcomeTerms:
         """The per-outcome terms of p against one model (computed once, on first use)."""
         cached = self._terms.get(model)
@@ -50,3 +56,15 @@ class Analysis:
         if cached is not None:
             return float(cached.kl[outcome])
         return self.scenario.kl_term(model, outcome)
+
+
+def lowest_cross_entropy(measures: tuple[PairMeasures, ...]) -> tuple[int, ...]:
+    """The models with the lowest finite H(p,q); empty when there is nothing to choose (one
+    model, every H(p,q) infinite, or all of them tied)."""
+    values = [m.cross_entropy for m in measures]
+    finite = [v for v in values if math.isfinite(v)]
+    if len(values) < 2 or not finite:
+        return ()
+    lowest = min(finite)
+    best = tuple(i for i, v in enumerate(values) if math.isclose(v, lowest, rel_tol=1e-12))
+    return () if len(best) == len(values) else best

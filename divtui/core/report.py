@@ -198,15 +198,21 @@ def _causes(scenario: Scenario, indices: tuple[int, ...], zero: str, other: Floa
     return "; ".join(causes)
 
 
-def infinite_cause(scenario: Scenario, model_index: int) -> str:
-    """The cause of an infinite KL(p‖q) for one model, or "" when it is finite."""
-    measures = scenario.measures[model_index]
+def infinite_cause(
+    scenario: Scenario, model_index: int, measures: PairMeasures | None = None
+) -> str:
+    """The cause of an infinite KL(p‖q) for one model (its `measures`, if computed already),
+    or "" when it is finite."""
+    measures = measures or scenario.measures[model_index]
     return _causes(scenario, measures.support_mismatch, "q", scenario.p)
 
 
-def reverse_infinite_cause(scenario: Scenario, model_index: int) -> str:
-    """The cause of an infinite KL(q‖p) for one model, or "" when it is finite."""
-    measures = scenario.measures[model_index]
+def reverse_infinite_cause(
+    scenario: Scenario, model_index: int, measures: PairMeasures | None = None
+) -> str:
+    """The cause of an infinite KL(q‖p) for one model (its `measures`, if computed already),
+    or "" when it is finite."""
+    measures = measures or scenario.measures[model_index]
     q = scenario.models[model_index].q
     return _causes(scenario, measures.reverse_support_mismatch, "p", q)
 

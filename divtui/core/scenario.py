@@ -424,12 +424,7 @@ class Scenario:
 
     @property
     def best_models(self) -> tuple[int, ...]:
-        """The models with the lowest finite H(p,q); empty when there is nothing to choose
-        (one model, every H(p,q) infinite, or all of them tied)."""
-        values = [m.cross_entropy for m in self.measures]
-        finite = [v for v in values if math.isfinite(v)]
-        if len(values) < 2 or not finite:
-            return ()
-        lowest = min(finite)
-        best = tuple(i for i, v in enumerate(values) if math.isclose(v, lowest, rel_tol=1e-12))
-        return () if len(best) == len(values) else best
+        """The models with the lowest finite H(p,q); empty when there is nothing to choose."""
+        from divtui.core.analysis import lowest_cross_entropy  # it imports this module
+
+        return lowest_cross_entropy(self.measures)

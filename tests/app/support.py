@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
@@ -11,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from divtui.app.app import DivtuiApp
+from divtui.app.commands import CommandsProvider
 from divtui.app.screens.main import MainScreen
 from divtui.app.widgets.chart import Chart
 from divtui.app.widgets.metrics_panel import MetricsPanel
@@ -128,3 +131,29 @@ def new_app(name: str = "weather", theme: str | None = None) -> DivtuiApp:
 def header_text(app: App[Any]) -> str:
     """The title and sub-title as the header shows them."""
     return shown_words(main_screen(app).query_one("HeaderTitle"))
+
+
+async def wait_for(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 5.0
+) -> None:
+    """Let the app run until `condition` holds; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def palette_titles(app: App[Any]) -> set[str]:
+    """Every command the palette offers on the main screen: divtui's and Textual's."""
+    screen = main_screen(app)
+    hits = [hit async for hit in CommandsProvider(screen).discover()]
+    titles = {str(hit.text or hit.display) for hit in hits}
+    return titles | {command.title for command in app.get_system_commands(screen)}
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let queued messages and file workers (open, save) finish."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -10,9 +10,11 @@ import pytest
 from rich.color import Color as RichColor
 from textual.binding import Binding
 from textual.color import Color
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Static
 
 from divtui.app.app import DivtuiApp
+from divtui.app.commands import COMMANDS
 from divtui.app.screens.help import HelpScreen
 from divtui.app.screens.main import MainScreen
 from divtui.app.screens.prompt import PromptScreen
@@ -28,9 +30,11 @@ from .support import (
     header_text,
     main_screen,
     new_app,
+    palette_titles,
     shown_lines,
     toasts,
     type_text,
+    wait_for,
 )
 
 SHIPPED_THEMES = ["divtui-dark", "divtui-light", "divtui-ansi"]
@@ -138,12 +142,13 @@ def help_keys(help_screen: HelpScreen) -> set[str]:
     return keys
 
 
-def binding_keys(bindings: list[Binding]) -> set[str]:
-    """How each key of the bindings is written for people: its key_display or its name."""
+def command_keys() -> set[str]:
+    """How each command's keys are written for people: its key_display or its key names."""
     shown = set()
-    for binding in bindings:
-        for key in binding.key.split(","):
-            shown.add((binding.key_display or key).strip().lower())
+    for command in COMMANDS:
+        if command.keys is not None:
+            for key in command.keys_text.split(","):
+                shown.add(key.strip().lower())
     return shown
 
 
@@ -155,16 +160,23 @@ async def test_help_lists_every_key_and_closes_with_escape() -> None:
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
         listed = help_keys(help_screen)
-        bindings = [
-            b for b in [*MainScreen.BINDINGS, *DivtuiApp.BINDINGS] if isinstance(b, Binding)
-        ]
-        assert len(bindings) == len(MainScreen.BINDINGS) + len(DivtuiApp.BINDINGS)
-        missing = binding_keys(bindings) - listed
+        missing = command_keys() - listed
         assert missing == set(), f"keys bound but not in the help: {missing}"
-        assert {"enter", "escape", "ctrl+p", "tab"} <= listed
+        assert {"enter", "escape", "ctrl+p", "tab", "u", "?", "ctrl+s"} <= listed
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.screen is screen
+
+
+def test_every_binding_comes_from_the_command_table() -> None:
+    declared = {(c.keys, c.action) for c in COMMANDS if c.keys is not None}
+    bound = {
+        (b.key, b.action)
+        for b in [*MainScreen.BINDINGS, *DivtuiApp.BINDINGS]
+        if isinstance(b, Binding)
+    }
+    assert bound == declared
+    assert len({c.id for c in COMMANDS}) == len(COMMANDS), "command ids are unique"
 
 
 async def test_q_in_help_closes_help_without_quitting() -> None:
@@ -180,20 +192,11 @@ async def test_q_in_help_closes_help_without_quitting() -> None:
 
 async def test_the_command_palette_offers_our_actions() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
-        screen = main_screen(pilot.app)
-        titles = {command.title for command in pilot.app.get_system_commands(screen)}
-        assert {
-            "Cycle nats → bits → hartleys",
-            "Toggle probabilities ↔ weights",
-            "Normalise the current column",
-            "Add an outcome",
-            "Remove the selected outcome",
-            "Rename the selected outcome",
-            "Edit the selected cell",
-        } <= titles
-        for binding in MainScreen.BINDINGS:
-            assert isinstance(binding, Binding)
-            assert binding.tooltip in titles or binding.action == "help"
+        titles = await palette_titles(pilot.app)
+        screen_commands = {c.help for c in COMMANDS if c.run is not None}
+        assert screen_commands - {"Cancel the file being read or written"} <= titles
+        assert "Cancel the file being read or written" not in titles, "only while busy"
+        assert "Screenshot" in titles, "Textual's own commands stay (outside kiosk mode)"
 
 
 @pytest.mark.parametrize(
@@ -210,7 +213,14 @@ async def test_a_command_run_from_the_palette_acts(query: str, check: str) -> No
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, query)
-        await pilot.pause(0.3)  # the palette searches in a worker
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        options = palette.query_one(CommandList)
+        await wait_for(  # the palette searches in a worker
+            pilot,
+            lambda: options.option_count > 0 and options.highlighted is not None,
+            f"the palette to find {query!r}",
+        )
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()

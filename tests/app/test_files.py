@@ -18,13 +18,13 @@ from divtui.app.screens.preset_picker import PresetPickerScreen
 from divtui.core.presets import PRESETS, preset
 from divtui.core.scenario_file import load_scenario, save_scenario
 
-from .support import SIZE, main_screen, new_app
+from .support import SIZE, main_screen, new_app, settle
 
 
 async def press(pilot: Pilot[None], *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
@@ -55,11 +55,11 @@ async def test_save_asks_for_a_path_the_first_time_then_saves_in_place(tmp_path:
         await press(pilot, "enter")
         saved = tmp_path / "mine.toml"
         assert load_scenario(saved) == screen.scenario
-        assert screen.path == saved and not str(screen.title).endswith(" *")
+        assert screen.session.path == saved and not str(screen.title).endswith(" *")
         await press(pilot, ".", "3", "enter", "ctrl+s")  # now saves without asking
         assert main_screen(pilot.app) is pilot.app.screen
         assert load_scenario(saved) == screen.scenario
-        assert not screen.has_unsaved_changes
+        assert not screen.session.has_unsaved_changes
 
 
 async def test_a_failed_save_says_why_and_keeps_the_old_file(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ async def test_a_failed_save_says_why_and_keeps_the_old_file(tmp_path: Path) -> 
         finally:
             os.chmod(tmp_path, 0o700)
         assert target.read_bytes() == before
-        assert screen.has_unsaved_changes
+        assert screen.session.has_unsaved_changes
         assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.toml"]
 
 
@@ -110,7 +110,7 @@ async def test_open_loads_a_file_and_a_broken_one_changes_nothing(tmp_path: Path
         await press(pilot, "enter")
         assert active(pilot.app) is screen
         assert screen.scenario == preset("mode-seeking")
-        assert screen.path == good and not screen.has_unsaved_changes
+        assert screen.session.path == good and not screen.session.has_unsaved_changes
         await press(pilot, "ctrl+z")  # opening is undoable
         assert screen.scenario == before
 
@@ -153,16 +153,16 @@ async def test_save_as_asks_before_replacing_another_file(tmp_path: Path, answer
     before = other.read_bytes()
     async with new_app().run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
-        await pilot.app.run_action("save_as", screen)
+        await pilot.app.run_action("run('save_as')", screen)
         await pilot.pause()
         await type_text(pilot, str(other))
         await press(pilot, "enter")
         assert isinstance(active(pilot.app), ConfirmScreen)
         await press(pilot, answer)
         if answer == "y":
-            assert load_scenario(other) == screen.scenario and screen.path == other
+            assert load_scenario(other) == screen.scenario and screen.session.path == other
         else:
-            assert other.read_bytes() == before and screen.path is None
+            assert other.read_bytes() == before and screen.session.path is None
 
 
 async def test_undoing_an_open_goes_back_to_the_file_before_it(tmp_path: Path) -> None:
@@ -176,15 +176,15 @@ async def test_undoing_an_open_goes_back_to_the_file_before_it(tmp_path: Path) -
         await press(pilot, "ctrl+o")
         await type_text(pilot, str(second))
         await press(pilot, "enter")
-        assert screen.path == second
+        assert screen.session.path == second
         await press(pilot, "ctrl+z")
         assert screen.scenario == load_scenario(first)
-        assert screen.path == first, "the open was undone: its file goes with it"
-        assert not screen.has_unsaved_changes, "first.toml is as saved"
+        assert screen.session.path == first, "the open was undone: its file goes with it"
+        assert not screen.session.has_unsaved_changes, "first.toml is as saved"
         await press(pilot, ".", "5", "enter", "ctrl+s")
         assert second.read_bytes() == second_bytes, "the other file is untouched"
         assert load_scenario(first) == screen.scenario
         await press(pilot, "ctrl+z")  # before the edit: no longer what first.toml holds
-        assert screen.path == first and screen.has_unsaved_changes
+        assert screen.session.path == first and screen.session.has_unsaved_changes
         await press(pilot, "ctrl+y")
-        assert screen.path == first and not screen.has_unsaved_changes
+        assert screen.session.path == first and not screen.session.has_unsaved_changes

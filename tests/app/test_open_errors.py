@@ -134,7 +134,7 @@ async def test_opening_any_broken_file_shows_why_and_changes_nothing(tmp_path: P
         await pilot.press("escape")
         await pilot.pause()
         assert active(pilot.app) is screen and screen.scenario is before
-        assert screen.path is None and not screen.has_unsaved_changes
+        assert screen.session.path is None and not screen.session.has_unsaved_changes
 
 
 async def test_opening_an_unreadable_file_shows_why_and_changes_nothing(
@@ -210,7 +210,7 @@ async def test_a_save_that_cannot_write_keeps_the_old_file(
         screen = main_screen(pilot.app)
         await pilot.press(".", "2", "enter")
         await pilot.pause()
-        assert screen.has_unsaved_changes
+        assert screen.session.has_unsaved_changes
         monkeypatch.setattr(target, name, replacement)
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -218,6 +218,6 @@ async def test_a_save_that_cannot_write_keeps_the_old_file(
         assert active(pilot.app) is screen  # a known path saves without asking
         wanted = squeezed(f"Not saved {path}: {fragment}")  # toasts wrap long lines
         assert any(wanted in squeezed(toast) for toast in toasts(pilot.app)), toasts(pilot.app)
-        assert screen.has_unsaved_changes and screen.path == path
+        assert screen.session.has_unsaved_changes and screen.session.path == path
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["keep.toml"]

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.logits import Objective
 
-from .support import SIZE, main_screen, new_app, shown_text
+from .support import SIZE, main_screen, new_app, shown_text, wait_for
 
 
 async def press(pilot: Pilot[None], *keys: str) -> None:
@@ -20,11 +20,12 @@ async def press(pilot: Pilot[None], *keys: str) -> None:
 
 async def wait_until_stopped(pilot: Pilot[None], seconds: float = 20.0) -> None:
     screen = main_screen(pilot.app)
-    for _ in range(int(seconds / 0.1)):
-        if not screen.is_training:
-            return
-        await pilot.pause(0.1)
-    raise AssertionError("training did not stop by itself")
+    await wait_for(pilot, lambda: not screen.trainer.running, "training to stop by itself", seconds)
+
+
+def steps(pilot: Pilot[None]) -> int:
+    run = main_screen(pilot.app).training
+    return 0 if run is None else run.steps
 
 
 async def test_training_drives_q_to_p_and_stops_by_itself_below_1e_6() -> None:
@@ -52,20 +53,20 @@ async def test_keys_keep_working_while_training_runs() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         await press(pilot, "less_than_sign", "t")  # slowest: one step per frame
-        assert screen.is_training
+        assert screen.trainer.running
         steps_before = screen.training.steps if screen.training else 0
         await press(pilot, "u")  # the unit changes and the run carries on in it
-        assert screen.scenario.unit.value == "bits" and screen.is_training
+        assert screen.scenario.unit.value == "bits" and screen.trainer.running
         await press(pilot, "question_mark")
         assert type(pilot.app.screen).__name__ == "HelpScreen"
         await press(pilot, "escape")
-        await pilot.pause(0.3)
-        assert screen.training is not None and screen.training.steps > steps_before
+        await wait_for(pilot, lambda: steps(pilot) > steps_before, "the run to go on")
         await press(pilot, "t")  # stops
-        assert not screen.is_training
-        steps = screen.training.steps if screen.training else 0
-        await pilot.pause(0.3)
-        assert screen.training is not None and screen.training.steps == steps
+        assert not screen.trainer.running
+        stopped_at = steps(pilot)
+        screen.trainer.tick()  # a frame that was already due does nothing now
+        await pilot.pause()
+        assert steps(pilot) == stopped_at
 
 
 async def test_an_edit_while_training_stops_it_and_is_its_own_undo_step() -> None:
@@ -73,9 +74,9 @@ async def test_an_edit_while_training_stops_it_and_is_its_own_undo_step() -> Non
         screen = main_screen(pilot.app)
         start = screen.scenario
         await press(pilot, "less_than_sign", "t")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: steps(pilot) > 0, "the first step")
         await press(pilot, ".", "2", "enter")  # edit p(rain) while it runs
-        assert not screen.is_training
+        assert not screen.trainer.running
         assert screen.scenario.p[0] == 0.2
         await press(pilot, "ctrl+z")  # the edit
         assert screen.scenario.p[0] == 0.14 and screen.scenario.models[0].is_logits
@@ -87,7 +88,7 @@ async def test_T_switches_to_reverse_kl_and_the_chart_says_so() -> None:
     async with new_app("mode-seeking").run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         await press(pilot, "right", "right", "T")
-        assert screen.objective is Objective.REVERSE_KL
+        assert screen.trainer.objective is Objective.REVERSE_KL
         await press(pilot, "greater_than_sign", "greater_than_sign", "t")
         await wait_until_stopped(pilot)
         run = screen.training
@@ -101,7 +102,7 @@ async def test_the_learning_rate_keys_double_and_halve_eta() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         await press(pilot, "right_parenthesis", "right_parenthesis", "left_parenthesis")
-        assert screen.learning_rate == 2.0
+        assert screen.trainer.learning_rate == 2.0
         await press(pilot, "t")
         assert screen.training is not None and screen.training.learning_rate == 2.0
         await press(pilot, "t")
@@ -111,7 +112,7 @@ async def test_the_training_chart_gives_way_when_the_scenario_changes() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         await press(pilot, "t")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: steps(pilot) > 0, "the first step")
         await press(pilot, "t")  # stopped: the chart stays with the run's last curve
         assert screen.training is not None and screen.query_one(TrainingChart).display
         await press(pilot, "ctrl+z")  # undo the run: its chart goes, the per-outcome one returns

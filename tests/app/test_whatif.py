@@ -17,7 +17,16 @@ from divtui.core.measures import compare
 from divtui.core.presets import preset
 from divtui.core.scenario import MAX_MODELS
 
-from .support import SIZE, cell, grid, main_screen, metrics_rows, metrics_text, new_app
+from .support import (
+    SIZE,
+    cell,
+    grid,
+    main_screen,
+    metrics_rows,
+    metrics_text,
+    new_app,
+    palette_titles,
+)
 
 
 async def press(pilot: Pilot[None], *keys: str) -> None:
@@ -193,7 +202,7 @@ async def test_a_temperature_can_be_typed_exactly_and_bad_values_are_refused() -
     async with new_app("distillation").run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         await press(pilot, "right")
-        await pilot.app.run_action("set_temperature", screen)
+        await pilot.app.run_action("run('set_temperature')", screen)
         await pilot.pause()
         assert isinstance(pilot.app.screen, PromptScreen)
         await press(pilot, "ctrl+a", "shift+end", "0", "enter")
@@ -225,8 +234,7 @@ async def test_braces_change_label_smoothing_and_the_measures_use_the_smoothed_p
 
 async def test_every_new_action_is_in_the_command_palette() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
-        screen = main_screen(pilot.app)
-        titles = {command.title for command in pilot.app.get_system_commands(screen)}
+        titles = await palette_titles(pilot.app)
         assert {
             "Add a model (a copy of the selected one)",
             "Remove the selected model",

@@ -19,7 +19,6 @@ from divtui.app.screens.preset_picker import PresetPickerScreen
 from divtui.core.errors import DivtuiError
 from divtui.core.presets import PRESETS, preset
 from divtui.core.scenario import Scenario
-from divtui.core.scenario_file import load_scenario, save_path_for, save_scenario
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -59,6 +58,8 @@ def open_file(screen: MainScreen, initial: str = "", error: str = "") -> None:
 
 def _load(screen: MainScreen, path: Path) -> None:
     """In a worker thread: read the file, then hand it to the screen on its own thread."""
+    from divtui.core.scenario_file import load_scenario  # the formats load on first use
+
     worker = get_current_worker()
     try:
         scenario = load_scenario(path)
@@ -103,6 +104,8 @@ def save_as(screen: MainScreen, suggested: Path | None = None) -> None:
     def chosen(asked: Path | None) -> None:
         if asked is None:
             return
+        from divtui.core.scenario_file import save_path_for
+
         path = save_path_for(scenario, asked)
         if not path.exists() or path == screen.session.path:
             _write(screen, scenario, path, asked)
@@ -130,6 +133,8 @@ def _write(screen: MainScreen, scenario: Scenario, path: Path, asked: Path) -> N
 
 
 def _save(screen: MainScreen, scenario: Scenario, path: Path, asked: Path) -> None:
+    from divtui.core.scenario_file import save_scenario
+
     worker = get_current_worker()
     try:
         save_scenario(scenario, path)

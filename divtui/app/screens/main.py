@@ -118,13 +118,13 @@ class MainScreen(Screen[None]):
                 with Vertical(id="metrics-panel", classes="panel") as panel:
                     panel.border_title = "Measures"
                     yield MetricsPanel(id="metrics").data_bind(
-                        MainScreen.scenario, MainScreen.baseline
+                        MainScreen.analysis, MainScreen.baseline
                     )
             with Horizontal(id="charts"):
-                yield DecompositionChart(id="decomposition").data_bind(MainScreen.scenario)
-                yield OutcomeChart(id="outcomes").data_bind(MainScreen.scenario)
+                yield DecompositionChart(id="decomposition").data_bind(MainScreen.analysis)
+                yield OutcomeChart(id="outcomes").data_bind(MainScreen.analysis)
                 yield TrainingChart(id="training").data_bind(
-                    MainScreen.scenario, run=MainScreen.training
+                    MainScreen.analysis, run=MainScreen.training
                 )
         yield Static(id="busy", markup=False)
         yield Static(

@@ -161,7 +161,8 @@ class PathPromptScreen(Dialog[Path | None]):
     @on(Input.Changed, "#path-input")
     def _on_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._show_error("")
+        if event.value != self._initial:  # the reason a reopened prompt came back with stays
+            self._show_error("")
 
     @on(Input.Submitted, "#path-input")
     def _on_submitted(self, event: Input.Submitted) -> None:

@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
 from divtui.app.colours import PlotextColour, plotext_colour
+from divtui.core.analysis import Analysis
 from divtui.core.scenario import Scenario
 
 LARGEST_DRAWN = 1e300
@@ -34,8 +35,8 @@ class Chart(PlotextPlot, can_focus=True):
     Chart { height: 1fr; min-height: 10; }
     """
 
-    scenario: reactive[Scenario | None] = reactive(None, always_update=True, repaint=False)
-    """The scenario drawn; owned by the screen."""
+    analysis: reactive[Analysis | None] = reactive(None, always_update=True, repaint=False)
+    """The scenario drawn, with its measures; owned by the screen."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -51,7 +52,12 @@ class Chart(PlotextPlot, can_focus=True):
         super().on_mount()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.replot())
 
-    def watch_scenario(self) -> None:
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario drawn (the analysis's)."""
+        return None if self.analysis is None else self.analysis.scenario
+
+    def watch_analysis(self) -> None:
         self.replot()
 
     def replot(self) -> None:

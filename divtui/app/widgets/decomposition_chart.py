@@ -29,8 +29,10 @@ class DecompositionChart(Chart):
     def draw(self, scenario: Scenario) -> None:
         plt = self.plt
         names = [model.name for model in scenario.models]
-        entropy = scenario.measures[0].entropy_p
-        cross = [m.cross_entropy for m in scenario.measures]
+        assert self.analysis is not None
+        measures = self.analysis.measures
+        entropy = measures[0].entropy_p
+        cross = [m.cross_entropy for m in measures]
         cap = capped_height(cross, entropy)
         kl = [(ce if drawable(ce) else cap) - entropy for ce in cross]
         # textual-plotext's stub lacks `labels` and per-series colour lists that plotext takes.

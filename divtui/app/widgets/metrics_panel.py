@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from divtui.app.colours import rich_colour
+from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
 from divtui.core.measures import PairMeasures
 from divtui.core.report import (
@@ -21,7 +22,6 @@ from divtui.core.report import (
     infinite_cause,
     reverse_infinite_cause,
 )
-from divtui.core.scenario import Scenario
 
 ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("H(p)", "entropy_p", "divtui-entropy"),
@@ -48,8 +48,8 @@ class MetricsPanel(Widget, can_focus=True):
     MetricsPanel { height: auto; padding: 0 1; }
     """
 
-    scenario: reactive[Scenario | None] = reactive(None, always_update=True, layout=True)
-    """The scenario whose measures are shown; owned by the screen."""
+    analysis: reactive[Analysis | None] = reactive(None, always_update=True, layout=True)
+    """The scenario whose measures are shown, with them; owned by the screen."""
     baseline: reactive[Baseline | None] = reactive(None, layout=True)
     """Pinned measures: each measure also shows its change Δ against them."""
 
@@ -57,11 +57,12 @@ class MetricsPanel(Widget, can_focus=True):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
 
     def render(self) -> RenderableType:
-        scenario = self.scenario
-        if scenario is None:
+        analysis = self.analysis
+        if analysis is None:
             return ""
+        scenario, all_measures = analysis.scenario, analysis.measures
         unit = scenario.unit.value
-        best = scenario.best_models
+        best = analysis.best_models
         table = Table(box=None, pad_edge=False, expand=False, header_style="bold")
         table.add_column(f"in {unit}", no_wrap=True)
         for index, model in enumerate(scenario.models):
@@ -71,11 +72,9 @@ class MetricsPanel(Widget, can_focus=True):
         inline = baseline is not None and len(scenario.models) <= INLINE_DELTA_MODELS
         for label, field, variable in ROWS:
             style = Style(color=rich_colour(self.app, variable), bold=True) if variable else None
-            cells = [self._value(getattr(m, field)) for m in scenario.measures]
+            cells = [self._value(getattr(m, field)) for m in all_measures]
             if baseline is not None and inline:
-                for cell, model, measures in zip(
-                    cells, scenario.models, scenario.measures, strict=True
-                ):
+                for cell, model, measures in zip(cells, scenario.models, all_measures, strict=True):
                     cell.append(" ")
                     cell.append_text(self._delta(baseline.delta(model.name, field, measures)))
             table.add_row(Text(label, style=style or ""), *cells)
@@ -84,7 +83,7 @@ class MetricsPanel(Widget, can_focus=True):
                     Text("  Δ", style="dim"),
                     *(
                         self._delta(baseline.delta(model.name, field, measures))
-                        for model, measures in zip(scenario.models, scenario.measures, strict=True)
+                        for model, measures in zip(scenario.models, all_measures, strict=True)
                     ),
                 )
         lines: list[RenderableType] = [table, Text("")]
@@ -98,23 +97,21 @@ class MetricsPanel(Widget, can_focus=True):
             lines.append(Text("H(p,q) = H(p) + KL(p‖q):", style="bold"))
         width = max(len(model.name) for model in scenario.models)
         shown = (best[:1] or (0,)) if many else range(len(scenario.models))
-        for index, (model, measures) in enumerate(
-            zip(scenario.models, scenario.measures, strict=True)
-        ):
+        for index, (model, measures) in enumerate(zip(scenario.models, all_measures, strict=True)):
             if index in shown:
                 if compact:
                     lines.append(self._compact_identity(model.name.ljust(width), measures))
                 else:
                     lines.append(self._identity(model.name, measures))
             if math.isinf(measures.kl):
-                cause = infinite_cause(scenario, index)
+                cause = infinite_cause(scenario, index, measures)
                 lines.append(
                     Text(
                         f"  KL = ∞: {cause}", style=Style(color=rich_colour(self.app, "divtui-kl"))
                     )
                 )
             if math.isinf(measures.reverse_kl):
-                cause = reverse_infinite_cause(scenario, index)
+                cause = reverse_infinite_cause(scenario, index, measures)
                 lines.append(Text(f"  KL(q‖p) = ∞: {cause}", style="dim"))
         if many:
             lines.append(Text("  (every column above adds up the same way)", style="dim"))

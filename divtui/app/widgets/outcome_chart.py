@@ -13,6 +13,7 @@ import numpy as np
 
 from divtui.app.widgets.chart import Chart, drawable
 from divtui.app.widgets.decomposition_chart import capped_height
+from divtui.core.analysis import Analysis
 from divtui.core.report import listed_outcomes
 from divtui.core.scenario import Scenario
 
@@ -34,11 +35,12 @@ def shown_outcomes(kl_terms: np.ndarray, width: int) -> tuple[list[int], bool]:
 
 
 def outcome_bars(
-    scenario: Scenario, model: int, width: int
+    analysis: Analysis, model: int, width: int
 ) -> tuple[list[str], list[list[float]], int]:
     """The chart's groups: labels, then the series −p log p, −p log q and p log(p/q), and how
     many outcomes the last group ("other") sums (0 when every outcome has its own group)."""
-    terms = scenario.terms[model]
+    scenario = analysis.scenario
+    terms = analysis.terms(model)
     shown, aggregated = shown_outcomes(np.asarray(terms.kl), width)
     labels = [scenario.labels[i] for i in shown]
     vectors = (terms.entropy, terms.cross_entropy, terms.kl)
@@ -71,7 +73,8 @@ class OutcomeChart(Chart):
     def draw(self, scenario: Scenario) -> None:
         plt = self.plt
         index = min(self.model_index, len(scenario.models) - 1)
-        labels, series, rest = outcome_bars(scenario, index, self.size.width)
+        assert self.analysis is not None
+        labels, series, rest = outcome_bars(self.analysis, index, self.size.width)
         # The cap (where bars too tall to draw stop) comes from the outcomes shown one by one:
         # the sum of all the others would flatten them.
         shown = len(labels) - (1 if rest else 0)

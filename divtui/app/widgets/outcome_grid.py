@@ -218,11 +218,13 @@ class OutcomeGrid(ScrollView, can_focus=True):
         if self._rows is None:
             self._rows = RowOrder.of(scenario)
         elif self._rows.scenario is not scenario:
-            previous_columns = self._rows.scenario.column_count
+            previous = self._rows.scenario.models
             self._rows, diff = self._rows.follow(scenario)
             if diff.change is LabelChange.ADDED:
                 cursor = Coordinate(row_of(self._rows.order, diff.outcome), cursor.column)
-            elif scenario.column_count == previous_columns + 1:
+            elif len(scenario.models) == len(previous) + 1 and all(
+                a is b for a, b in zip(previous, scenario.models, strict=False)
+            ):
                 cursor = Coordinate(cursor.row, scenario.column_count)  # the model just added
         self._layout()
         self.cursor_coordinate = Coordinate(

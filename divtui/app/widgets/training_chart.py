@@ -108,12 +108,8 @@ class TrainingChart(Chart):
     """The run drawn; owned by the screen. None shows how to start one."""
 
     def _watch_run(self, run: TrainingRun | None) -> None:
-        # Chart.render draws only with a scenario: follow the run's, which also keeps a bound
-        # `scenario` and the run from being drawn out of step.
-        if run is not None and run.scenario is not self.scenario:
-            self.scenario = run.scenario  # its watcher replots
-        else:
-            self.replot()
+        # The run's scenario comes down as the analysis right after it: one redraw for both.
+        self.replot()
 
     def draw(self, scenario: Scenario) -> None:
         plt = self.plt
