@@ -148,7 +148,7 @@ async def palette_titles(app: App[Any]) -> set[str]:
     """Every command the palette offers on the main screen: divtui's and Textual's."""
     screen = main_screen(app)
     hits = [hit async for hit in CommandsProvider(screen).discover()]
-    titles = {str(hit.text or hit.display) for hit in hits}
+    titles = {str(hit.text) for hit in hits}
     return titles | {command.title for command in app.get_system_commands(screen)}
 
 

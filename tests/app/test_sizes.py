@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.geometry import Region
 from textual.widget import Widget
 
-from divtui.app.screens.main import MIN_HEIGHT, MIN_WIDTH
+from divtui.app.layout import MIN_HEIGHT, MIN_WIDTH
 
 from .support import main_screen, new_app, shown_words
 

@@ -18,7 +18,7 @@ def show_help(screen: MainScreen) -> None:
     """Show every key."""
     from divtui.app.commands import COMMANDS
 
-    screen.app.push_screen(HelpScreen(COMMANDS))
+    screen.app.push_screen(HelpScreen(c for c in COMMANDS if c.kiosk or not screen.in_kiosk))
 
 
 def cycle_unit(screen: MainScreen) -> None:

@@ -23,8 +23,6 @@ from divtui.core.scenario import Scenario
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
 
-BUSY_AFTER = 0.3
-"""A load or save that takes longer than this (seconds) says so, and can be cancelled."""
 OPEN_TITLE = "Open a scenario file (.toml, .npz, .csv or .json):"
 SAVE_TITLE = "Save the scenario as (.toml, .npz, .csv or .json):"
 
@@ -46,7 +44,7 @@ def open_file(screen: MainScreen, initial: str = "", error: str = "") -> None:
 
     def chosen(path: Path | None) -> None:
         if path is not None:
-            screen.show_busy(f"Opening {path}…")
+            screen.busy.start(f"Opening {path}…")
             screen.run_worker(
                 lambda: _load(screen, path), thread=True, exclusive=True, group="files"
             )
@@ -73,13 +71,13 @@ def _load(screen: MainScreen, path: Path) -> None:
 
 
 def _loaded(screen: MainScreen, path: Path, scenario: Scenario) -> None:
-    screen.hide_busy()
+    screen.busy.stop()
     screen.replace_scenario(scenario, path)
     screen.notify(f"Opened {path}", timeout=3, markup=False)
 
 
 def _load_failed(screen: MainScreen, path: Path, message: str) -> None:
-    screen.hide_busy()
+    screen.busy.stop()
     open_file(screen, initial=str(path), error=message)
 
 
@@ -126,7 +124,7 @@ def save_as(screen: MainScreen, suggested: Path | None = None) -> None:
 def _write(screen: MainScreen, scenario: Scenario, path: Path, asked: Path) -> None:
     """Write in a worker; `asked` is the path the user gave, when a large scenario went to
     .npz instead of TOML."""
-    screen.show_busy(f"Saving {path}…")
+    screen.busy.start(f"Saving {path}…")
     screen.run_worker(
         lambda: _save(screen, scenario, path, asked), thread=True, exclusive=True, group="files"
     )
@@ -146,7 +144,7 @@ def _save(screen: MainScreen, scenario: Scenario, path: Path, asked: Path) -> No
 
 
 def _saved(screen: MainScreen, scenario: Scenario, path: Path, asked: Path) -> None:
-    screen.hide_busy()
+    screen.busy.stop()
     screen.session.saved(scenario, path)
     screen.update_titles()
     note = "" if path == asked else f" ({scenario.size:,} outcomes go to .npz, not TOML)"
@@ -154,7 +152,7 @@ def _saved(screen: MainScreen, scenario: Scenario, path: Path, asked: Path) -> N
 
 
 def _save_failed(screen: MainScreen, message: str) -> None:
-    screen.hide_busy()
+    screen.busy.stop()
     screen.notify(message, title="Not saved", severity="error", markup=False)
 
 
@@ -165,6 +163,6 @@ def cancel(screen: MainScreen) -> None:
     ]
     for worker in workers:
         worker.cancel()
-    screen.hide_busy()
+    screen.busy.stop()
     if workers:
         screen.notify("Cancelled: the scenario is as it was.", timeout=3)

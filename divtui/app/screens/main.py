@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,14 +22,16 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from divtui.app.actions.files import BUSY_AFTER
 from divtui.app.commands import BY_ID, screen_bindings
+from divtui.app.header_text import header_titles
+from divtui.app.layout import TOO_SMALL, size_classes, stacks_panels, table_budget
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.session import Session
 from divtui.app.training import Trainer
+from divtui.app.widgets.busy_line import BusyLine
 from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.distribution_table import DistributionTable, EditOutcome
-from divtui.app.widgets.grid_state import CursorRequest, GridView, SortRequest
+from divtui.app.widgets.grid_state import Cell, CursorRequest, GridView, SortRequest
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
 from divtui.app.widgets.outcome_grid import OutcomeGrid
@@ -38,28 +40,13 @@ from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
 from divtui.core.edit_text import apply_cell_text, apply_column_text
 from divtui.core.errors import DivtuiError
-from divtui.core.outcome_order import SortBy, Sorting
+from divtui.core.outcome_order import Sorting
 from divtui.core.presets import preset
 from divtui.core.scenario import Scenario
 from divtui.core.training import TrainingRun
 
-HALF_WIDTH_TABLE = 56
-"""A grid wider than this (terminal columns) does not fit beside the measures at 120x40."""
 SUBTITLE_FROM = 12
 """The table panel says how many outcomes there are once there are more than this."""
-MANY_MODELS = 3
-"""With more models than this, the table and the measures each take the full width."""
-NARROW_WIDTH, NARROW_HEIGHT = 110, 34
-"""Below this many columns or rows the panels stack and the body scrolls."""
-MIN_WIDTH, MIN_HEIGHT = 60, 16
-"""Below this size a notice asks for a larger terminal instead of a broken layout."""
-
-
-class Cell(NamedTuple):
-    """A cell of the table: an outcome, and a scenario column (None: the label)."""
-
-    outcome: int
-    column: int | None
 
 
 class MainScreen(Screen[None]):
@@ -97,7 +84,6 @@ class MainScreen(Screen[None]):
         self.last_search = ""
         """What `/` looked for last (offered again, so Enter finds the next match)."""
         self._serial = 0
-        self._busy: str | None = None
         self.set_reactive(MainScreen.scenario, scenario)
         self.set_reactive(MainScreen.analysis, Analysis.of(scenario))
 
@@ -126,12 +112,8 @@ class MainScreen(Screen[None]):
                 yield TrainingChart(id="training").data_bind(
                     MainScreen.analysis, run=MainScreen.training
                 )
-        yield Static(id="busy", markup=False)
-        yield Static(
-            "The terminal is too small for divtui.\nPlease enlarge it to at least "
-            f"{MIN_WIDTH}×{MIN_HEIGHT}.",
-            id="too-small",
-        )
+        yield BusyLine(id="busy")
+        yield Static(TOO_SMALL, id="too-small")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -160,11 +142,13 @@ class MainScreen(Screen[None]):
         if notice:
             self.notify(notice, timeout=4, markup=False)
         self.analysis = Analysis.of(scenario)
-        self._update_layout()
+        if self.is_mounted:
+            self._fit_table()
         self.update_titles()
 
     def watch_weights_mode(self) -> None:
-        self._update_layout()
+        if self.is_mounted:
+            self._fit_table()
         self.update_titles()
 
     def watch_baseline(self) -> None:
@@ -176,51 +160,31 @@ class MainScreen(Screen[None]):
     def _on_view(self, view: GridView) -> None:
         sorted_before = self.rows.sorting, self.rows.stale
         self.rows = view
-        wide = view.width > HALF_WIDTH_TABLE
-        self.set_class(len(self.scenario.models) > MANY_MODELS or wide, "-many")
+        self.set_class(stacks_panels(len(self.scenario.models), view.width), "-many")
         if (view.sorting, view.stale) != sorted_before or self.scenario.size > SUBTITLE_FROM:
             self._update_table_subtitle()
 
-    def _update_layout(self) -> None:
-        if self.is_mounted:
-            self._fit_table()
-
     def update_titles(self) -> None:
         """The header: the scenario's title (with * when unsaved), unit, mode and state."""
-        scenario = self.scenario
-        parts = [scenario.unit.value, "weights" if self.weights_mode else "probabilities"]
-        if scenario.label_smoothing:
-            parts.append(f"ε = {scenario.label_smoothing:g}")
-        if self.baseline is not None:
-            parts.append("baseline pinned")
-        if not self.session.can_undo:
-            parts.append("nothing to undo")
-        self.title = f"{scenario.title}{' *' if self.session.has_unsaved_changes else ''}"
-        self.sub_title = " · ".join(parts)
+        self.title, self.sub_title = header_titles(
+            self.scenario, self.session, weights_mode=self.weights_mode, baseline=self.baseline
+        )
 
     def _update_table_subtitle(self) -> None:
         """The outcome count and the order, once there are enough rows to need them."""
-        sorting, scenario = self.rows.sorting, self.scenario
         with contextlib.suppress(NoMatches):
             panel = self.query_one("#table-panel")
-            if self.rows.stale:
-                brief = sorting.describe_briefly(scenario)
-                panel.border_subtitle = f"{brief} before your edits · o re-sorts"
-            elif scenario.size > SUBTITLE_FROM or sorting.by is not SortBy.OUTCOME:
-                panel.border_subtitle = (
-                    f"{scenario.size:,} outcomes, {sorting.describe_briefly(scenario)}"
-                    " · o sort · / find"
-                )
-            else:
-                panel.border_subtitle = ""
+            panel.border_subtitle = self.rows.subtitle(self.scenario, SUBTITLE_FROM)
+
+    @property
+    def in_kiosk(self) -> bool:
+        """Whether the app serves a visitor in kiosk mode (nothing that touches the host)."""
+        return getattr(self.app, "kiosk", None) is not None
 
     @property
     def cursor(self) -> Cell:
         """The outcome and the scenario column (None: the labels) under the table's cursor."""
-        outcome = min(self.rows.cursor_outcome, self.scenario.size - 1)
-        column = self.rows.cursor_scenario_column
-        valid = column is not None and column < self.scenario.column_count
-        return Cell(outcome, column if valid else None)
+        return self.rows.cell(self.scenario)
 
     @property
     def selected_model(self) -> int:
@@ -231,11 +195,10 @@ class MainScreen(Screen[None]):
     # --- layout -------------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        width, height = event.size
         was_tiny = self.has_class("-tiny")
-        tiny = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(tiny, "-tiny")
-        self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
+        for name, applies in size_classes(*event.size).items():
+            self.set_class(applies, name)
+        tiny = self.has_class("-tiny")
         self._fit_table()
         if tiny != was_tiny:
             self.refresh_bindings()
@@ -243,13 +206,8 @@ class MainScreen(Screen[None]):
                 self.call_after_refresh(self.query_one(OutcomeGrid).focus)
 
     def _fit_table(self) -> None:
-        """How many lines the table's rows (and its editor) may take. Side by side with the
-        measures, the top row holds 60% of the body; stacked, the table leaves a few lines of
-        the screen to the measures below it, so they are seen to be there."""
-        body = self.size.height - 2  # the header and the footer
         stacked = self.has_class("-narrow") or self.has_class("-many")
-        rows = body - 2 - 4 if stacked else int(body * 0.6) - 2  # - the panel's border
-        self.row_budget = max(4, rows)
+        self.row_budget = table_budget(self.size.height, stacked)
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -266,10 +224,10 @@ class MainScreen(Screen[None]):
         if action != "run" or not parameters:
             return True
         command = BY_ID[str(parameters[0])]
-        if getattr(self.app, "kiosk", None) is not None and not command.kiosk:
+        if self.in_kiosk and not command.kiosk:
             return False
         if command.id == "cancel_file":
-            return self.query_one("#busy").has_class("-shown")
+            return self.busy.shown
         if command.changes:
             if self.has_class("-tiny"):
                 return False
@@ -316,26 +274,10 @@ class MainScreen(Screen[None]):
         self._serial += 1
         self.cursor_request = CursorRequest(outcome, self._serial)
 
-    def show_busy(self, what: str) -> None:
-        """Say, if it takes a moment, what file work is going on (Escape cancels it)."""
-        busy = self.query_one("#busy", Static)
-        busy.update(f"{what}  (Escape cancels)")
-        self._busy = what
-
-        def show() -> None:
-            if self._busy == what:
-                busy.add_class("-shown")
-                self.refresh_bindings()
-
-        self.set_timer(BUSY_AFTER, show)
-
-    def hide_busy(self) -> None:
-        """The file work is over."""
-        self._busy = None
-        busy = self.query_one("#busy", Static)
-        busy.update("")
-        busy.remove_class("-shown")
-        self.refresh_bindings()
+    @property
+    def busy(self) -> BusyLine:
+        """The line that says a file is being read or written."""
+        return self.query_one(BusyLine)
 
     # --- training -----------------------------------------------------------------------------
 

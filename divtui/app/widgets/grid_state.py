@@ -4,10 +4,19 @@ move) going down, and the grid's view (its order and cursor) that the owner watc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from divtui.app.widgets.grid_format import LABEL_COLUMN
-from divtui.core.outcome_order import IntArray, Sorting
+from divtui.core.outcome_order import IntArray, SortBy, Sorting
 from divtui.core.row_order import RowOrder
+from divtui.core.scenario import Scenario
+
+
+class Cell(NamedTuple):
+    """A cell of the table: an outcome, and a scenario column (None: the label)."""
+
+    outcome: int
+    column: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +76,21 @@ class GridView:
     def cursor_scenario_column(self) -> int | None:
         """The scenario column under the cursor (0 is p), or None on the labels."""
         return None if self.cursor_column == LABEL_COLUMN else self.cursor_column - 1
+
+    def cell(self, scenario: Scenario) -> Cell:
+        """The cursor's cell, clamped to `scenario` (the grid may not have caught up yet)."""
+        outcome = min(self.cursor_outcome, scenario.size - 1)
+        column = self.cursor_scenario_column
+        valid = column is not None and column < scenario.column_count
+        return Cell(outcome, column if valid else None)
+
+    def subtitle(self, scenario: Scenario, count_from: int) -> str:
+        """The table panel's subtitle: the order (and how many outcomes, beyond
+        `count_from`), or that edits have spoiled it."""
+        sorting = self.sorting
+        if self.stale:
+            return f"{sorting.describe_briefly(scenario)} before your edits · o re-sorts"
+        if scenario.size > count_from or sorting.by is not SortBy.OUTCOME:
+            brief = sorting.describe_briefly(scenario)
+            return f"{scenario.size:,} outcomes, {brief} · o sort · / find"
+        return ""
