@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -38,6 +39,7 @@ from bench_core import Row, long_rows, pair, print_table, small_rows  # noqa: E4
 START_TARGETS = {"weather": 0.300, "million": 1.5}
 KEY_TARGETS = {"weather": FRAME, "million": 0.050}
 MEMORY_TARGET = 10.0
+BARE_RATIO_TARGET = 1.2
 MILLION = 1_000_000
 
 DOWN = b"\x1b[B"
@@ -93,10 +95,12 @@ def hwm_kib(pid: int) -> int:
 def app_rows(million: Path, runs: int) -> tuple[list[str], dict[str, int]]:
     """Start-to-paint, keystroke and memory lines, measured in real pseudo-terminals."""
     sources = {"weather": ["--preset", "weather"], "million": [str(million)]}
-    starts: dict[str, list[float]] = {name: [] for name in sources}
+    commands = {name: divtui(*args) for name, args in sources.items()}
+    commands["bare"] = [sys.executable, str(Path(__file__).with_name("bare_app.py"))]
+    starts: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        for name, args in sources.items():  # interleaved: a busy moment slows both
-            terminal = Terminal(divtui(*args))
+        for name, argv in commands.items():  # interleaved: a busy moment slows all alike
+            terminal = Terminal(argv)
             try:
                 terminal.read_until(b"Distributions", timeout=30)
                 starts[name].append(time.perf_counter() - terminal.started)
@@ -105,6 +109,14 @@ def app_rows(million: Path, runs: int) -> tuple[list[str], dict[str, int]]:
     lines = [
         line(f"start to first paint, {name}", starts[name], START_TARGETS[name]) for name in sources
     ]
+    lines.append(line("start to first paint, bare Textual app", starts["bare"], None))
+    ratios = [w / b for w, b in zip(starts["weather"], starts["bare"], strict=True)]
+    median = statistics.median(ratios)
+    met = "met" if median <= BARE_RATIO_TARGET else "NOT met"
+    lines.append(
+        f"{'start: weather ÷ bare Textual app (same run)':<54} {median:9.2f}×  "
+        f"target ≤ {BARE_RATIO_TARGET}×  {met}"
+    )
     memory: dict[str, int] = {}
     for name, args in sources.items():
         terminal = Terminal(divtui(*args))
