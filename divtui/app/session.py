@@ -9,6 +9,7 @@ million-outcome scenario costs tens of megabytes a step, and the oldest steps go
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -119,19 +120,17 @@ class Session:
 
     def undo(self) -> bool:
         """Step back one change; False when there is none."""
-        self.end_live()
-        if not self._history.can_undo:
-            return False
-        self._history = self._history.undo()
-        self._restore_file()
-        return True
+        return self._move(self._history.can_undo, self._history.undo)
 
     def redo(self) -> bool:
         """Step forward one undone change; False when there is none."""
+        return self._move(self._history.can_redo, self._history.redo)
+
+    def _move(self, possible: bool, step: Callable[[], History[Step]]) -> bool:
         self.end_live()
-        if not self._history.can_redo:
+        if not possible:
             return False
-        self._history = self._history.redo()
+        self._history = step()
         self._restore_file()
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from divtui.app.screens.help import HelpScreen
@@ -85,18 +86,18 @@ def clear_baseline(screen: MainScreen) -> None:
 
 def undo(screen: MainScreen) -> None:
     """Take back the last change to the scenario."""
-    screen.trainer.stop()
-    if not screen.session.undo():
-        screen.notify("Nothing to undo.", timeout=2)
-        return
-    screen.scenario = screen.session.scenario
+    _travel(screen, screen.session.undo, "Nothing to undo.")
 
 
 def redo(screen: MainScreen) -> None:
     """Apply again the last change undone."""
+    _travel(screen, screen.session.redo, "Nothing to redo.")
+
+
+def _travel(screen: MainScreen, step: Callable[[], bool], nothing: str) -> None:
     screen.trainer.stop()
-    if not screen.session.redo():
-        screen.notify("Nothing to redo.", timeout=2)
+    if not step():
+        screen.notify(nothing, timeout=2)
         return
     screen.scenario = screen.session.scenario
 
