@@ -8,10 +8,11 @@ the dialog beneath (Textualize/textual#2575), so a screen that is no longer acti
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 from textual.command import CommandList, CommandPalette
 from textual.screen import ModalScreen
 from textual.widgets import Input
@@ -50,9 +51,16 @@ class Palette(CommandPalette):
             event.stop()
             event.prevent_default()
 
-    def _action_command_list(self, action: str) -> None:
-        # Textual's OptionList raises KeyError when asked to page while it shows no rows (a
-        # terminal a few rows high, or a key pressed before the list is first laid out).
-        if action.startswith("page_") and not self.query_one(CommandList).scrollable_content_region:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "page(1)", "Next page", show=False),
+        Binding("pageup", "page(-1)", "Previous page", show=False),
+    ]
+
+    async def action_page(self, direction: int) -> None:
+        """A page down or up the list of commands. Textual's OptionList raises KeyError when
+        asked to page while it shows no rows (a terminal a few rows high, or a key pressed
+        before the list is first laid out), so that does nothing."""
+        commands = self.query_one(CommandList)
+        if not commands.scrollable_content_region:
             return
-        super()._action_command_list(action)
+        await commands.run_action("page_down" if direction > 0 else "page_up")
