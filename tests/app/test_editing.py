@@ -317,3 +317,35 @@ async def test_normalise_on_the_label_column_explains_and_changes_nothing() -> N
         await pilot.pause()
         assert screen.scenario is before
         assert any("Move to a p or q column" in toast for toast in toasts(pilot.app))
+
+
+async def test_tab_out_of_an_open_editor_leaves_the_app_answering_keys() -> None:
+    """Monkey find: Enter, then Tab left the editor open without focus, and Escape and `u` did
+    nothing until several more Tabs. Leaving the editor cancels the edit."""
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.table.is_editing
+        await pilot.press("tab")
+        await pilot.pause()
+        assert not screen.table.is_editing
+        assert pilot.app.focused is not editor(pilot.app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.scenario.unit.value == "bits", "u is answered at once"
+        assert screen.scenario.p[0] == 0.14, "nothing was committed"
+
+
+async def test_a_focus_change_by_click_cancels_an_open_edit_too() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("enter", "5")
+        await pilot.pause()
+        assert screen.table.is_editing
+        await pilot.click("#metrics")
+        await pilot.pause()
+        assert not screen.table.is_editing
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.scenario.p[0] == 0.14
