@@ -5,13 +5,26 @@ from __future__ import annotations
 from divtui.app.session import Session
 from divtui.core.baseline import Baseline
 from divtui.core.scenario import Scenario
+from divtui.core.training import TrainingRun
 
 
 def header_titles(
-    scenario: Scenario, session: Session, *, weights_mode: bool, baseline: Baseline | None
+    scenario: Scenario,
+    session: Session,
+    *,
+    weights_mode: bool,
+    baseline: Baseline | None,
+    training: TrainingRun | None = None,
 ) -> tuple[str, str]:
-    """(title, subtitle): "Weather *" and "nats · probabilities · baseline pinned"."""
+    """(title, subtitle): "Weather *" and "nats · probabilities · baseline pinned", or while
+    a run goes on, what it minimises, its step and η."""
     parts = [scenario.unit.value, "weights" if weights_mode else "probabilities"]
+    if training is not None:
+        parts.insert(
+            0,
+            f"training {training.model.name}: {training.objective.formula}, "
+            f"step {training.steps}, η = {training.learning_rate:g}",
+        )
     if scenario.label_smoothing:
         parts.append(f"ε = {scenario.label_smoothing:g}")
     if baseline is not None:

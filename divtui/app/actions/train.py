@@ -26,6 +26,7 @@ def toggle(screen: MainScreen) -> None:
     if not trainer.running:
         screen.session.end_live()
     screen.refresh_bindings()
+    screen.update_titles()
     screen.notify(message, timeout=3, markup=False)
 
 

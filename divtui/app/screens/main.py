@@ -131,6 +131,16 @@ class MainScreen(Screen[None]):
 
     # --- state --------------------------------------------------------------------------------
 
+    def validate_scenario(self, scenario: Scenario) -> Scenario:
+        """Kiosk mode caps what a visitor can build (outcomes, models): a change past the caps
+        is refused with the reason, and the scenario stays as it was."""
+        kiosk = getattr(self.app, "kiosk", None)
+        refusal = None if kiosk is None else kiosk.refuse(scenario)
+        if refusal is not None and self.is_mounted:
+            self.notify(refusal, severity="error", markup=False)
+            return self.scenario
+        return scenario
+
     def watch_scenario(self, scenario: Scenario) -> None:
         run = self.trainer.run
         if run is not None and scenario is not run.scenario:
@@ -167,7 +177,11 @@ class MainScreen(Screen[None]):
     def update_titles(self) -> None:
         """The header: the scenario's title (with * when unsaved), unit, mode and state."""
         self.title, self.sub_title = header_titles(
-            self.scenario, self.session, weights_mode=self.weights_mode, baseline=self.baseline
+            self.scenario,
+            self.session,
+            weights_mode=self.weights_mode,
+            baseline=self.baseline,
+            training=self.trainer.run if self.trainer.running else None,
         )
 
     def _update_table_subtitle(self) -> None:
@@ -228,6 +242,8 @@ class MainScreen(Screen[None]):
             return False
         if command.id == "cancel_file":
             return self.busy.shown
+        if command.id in ("train", "stop_training"):  # one key: the footer says which
+            return self.trainer.running == (command.id == "stop_training")
         if command.changes:
             if self.has_class("-tiny"):
                 return False
@@ -284,10 +300,12 @@ class MainScreen(Screen[None]):
     def _training_frame(self, run: TrainingRun) -> None:
         self.training = run
         self.scenario = run.scenario
+        self.update_titles()
 
     def _training_stopped(self, message: str | None) -> None:
         self.session.end_live()
         self.refresh_bindings()
+        self.update_titles()
         if message:
             self.notify(message, timeout=4, markup=False)
 
