@@ -7,23 +7,25 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
+from divtui.app.kiosk import KioskApp
 from divtui.app.screens.confirm import ConfirmScreen
 from divtui.app.screens.main import MainScreen
 from divtui.app.screens.modal import Palette
 from divtui.app.theme_files import CHART_VARIABLES, DiscoveredThemes, discover_themes
+from divtui.core.kiosk import KioskPolicy
 from divtui.core.scenario import Scenario
 
 DEFAULT_THEME = "divtui-dark"
 ANSI_THEME = "divtui-ansi"
 
 
-class DivtuiApp(App[None]):
+class DivtuiApp(KioskApp):
     """Explore entropy, cross-entropy and KL divergence."""
 
     CSS_PATH = "app.tcss"
@@ -42,8 +44,10 @@ class DivtuiApp(App[None]):
         theme: str | None = None,
         themes: DiscoveredThemes | None = None,
         path: Path | None = None,
+        kiosk: KioskPolicy | None = None,
     ) -> None:
         super().__init__()
+        self.kiosk = kiosk
         self._scenario = scenario
         self._path = path
         self._themes = themes if themes is not None else discover_themes()
