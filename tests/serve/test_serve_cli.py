@@ -15,9 +15,9 @@ import jinja2
 import pytest
 from textual_serve.server import Server
 
+from divtui.cli import main
 from divtui.app import serve as serve_module
 from divtui.app.serve import SERVED_DRIVER, _OfflineTemplates, app_command, is_loopback, public_url
-from divtui.cli import main
 
 
 def _serve(args: Sequence[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
