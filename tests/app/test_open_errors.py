@@ -143,10 +143,14 @@ async def test_opening_an_unreadable_file_shows_why_and_changes_nothing(
     path = write(GOOD)(tmp_path, "locked.toml")
     if IS_ROOT:  # root reads through any mode: fail the read as it fails for everyone else
 
-        def denied(self: Path) -> bytes:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        real_open = os.open
 
-        monkeypatch.setattr(Path, "read_bytes", denied)
+        def denied(file: object, flags: int, *args: object, **kwargs: object) -> int:
+            if Path(str(file)) == path:
+                raise PermissionError(errno.EACCES, "Permission denied", str(file))
+            return real_open(file, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "open", denied)
     else:
         path.chmod(0)
     try:
