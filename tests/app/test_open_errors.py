@@ -142,7 +142,6 @@ async def test_opening_an_unreadable_file_shows_why_and_changes_nothing(
 ) -> None:
     path = write(GOOD)(tmp_path, "locked.toml")
     if IS_ROOT:  # root reads through any mode: fail the read as it fails for everyone else
-
         real_open = os.open
 
         def denied(file: object, flags: int, *args: object, **kwargs: object) -> int:
