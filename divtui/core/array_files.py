@@ -91,6 +91,7 @@ def _read_npz(stream: BinaryIO, max_outcomes: int) -> dict[str, np.ndarray]:
             "a single .npy array, not an .npz archive; save p and the models together with "
             "np.savez(path, p=p, q=q)"
         )
+    _check_member_count(stream)
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
@@ -104,6 +105,28 @@ def _read_npz(stream: BinaryIO, max_outcomes: int) -> dict[str, np.ndarray]:
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
                 raise DivtuiError(f"array {key!r}: cannot be read ({error})") from None
     return arrays
+
+
+_MAX_MEMBERS = 64
+"""More members than any scenario has (p, labels, 3 scalars, 8 models and 8 temperatures)."""
+
+
+def _check_member_count(stream: BinaryIO) -> None:
+    """Refuse an archive of thousands of members from its end record, before `zipfile` builds
+    an object for each (a small file can list millions)."""
+    end = stream.seek(0, os.SEEK_END)
+    tail_size = min(end, 22 + 65535)  # the end record, and a comment of at most 64 KiB
+    stream.seek(end - tail_size)
+    tail = stream.read(tail_size)
+    stream.seek(0)
+    record = tail.rfind(b"PK\x05\x06")
+    if record >= 0 and len(tail) - record >= 22:
+        entries = int.from_bytes(tail[record + 10 : record + 12], "little")
+        if entries > _MAX_MEMBERS:
+            raise DivtuiError(
+                f"holds {'65,535 or more' if entries == 0xFFFF else f'{entries:,}'} members; "
+                f"an .npz scenario has at most {_MAX_MEMBERS}"
+            )
 
 
 def _npz_members(infos: list[Any]) -> dict[str, Any]:

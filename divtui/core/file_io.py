@@ -56,12 +56,11 @@ def open_regular(file: Path) -> Iterator[tuple[BinaryIO, int]]:
     with no writer blocks forever; /dev/zero never ends). The open itself cannot block either
     (O_NONBLOCK), and the opened file is checked again, in case it was swapped meanwhile."""
     name = shown(file)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        info = os.stat(file)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(name, info.st_mode)
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        handle = os.open(file, flags | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+        mode = os.stat(file).st_mode
+        handle = os.open(file, flags) if stat.S_ISREG(mode) else -1
     except FileNotFoundError:
         raise DivtuiError(f"{name}: no such file") from None
     except PermissionError:
@@ -70,6 +69,10 @@ def open_regular(file: Path) -> Iterator[tuple[BinaryIO, int]]:
         raise DivtuiError(f"{name}: is a directory, not a scenario file") from None
     except OSError as error:
         raise DivtuiError(f"{name}: cannot read ({error.strerror or error})") from None
+    except ValueError:  # a NUL in the name, which no file has
+        raise DivtuiError(f"{name}: no such file (the name holds a NUL character)") from None
+    if handle < 0:
+        raise _not_regular(name, mode)
     with os.fdopen(handle, "rb") as stream:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):

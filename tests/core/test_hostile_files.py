@@ -213,6 +213,19 @@ def test_more_models_than_a_scenario_holds_are_refused_before_reading(tmp_path: 
     assert refused(lambda: load_scenario(path)) == (f"{path}: 9 models; at most 8 are supported")
 
 
+def test_an_archive_of_a_million_members_is_refused_from_its_end_record(tmp_path: Path) -> None:
+    path = archive(tmp_path / "many.npz", {f"q_{i}.npy": b"" for i in range(70)})
+    assert refused(lambda: load_scenario(path)) == (
+        f"{path}: holds 70 members; an .npz scenario has at most 64"
+    )
+
+
+def test_a_name_with_a_nul_is_no_such_file() -> None:
+    assert refused(lambda: load_scenario("a\0b.toml")) == (
+        "'a\\x00b.toml': no such file (the name holds a NUL character)"
+    )
+
+
 def test_max_outcomes_bounds_every_format(tmp_path: Path) -> None:
     scenario = preset("weather")  # 4 outcomes
     for suffix in (".toml", ".npz", ".csv", ".json"):
