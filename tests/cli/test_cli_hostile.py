@@ -311,3 +311,21 @@ def test_ctrl_c_before_the_first_frame_ends_the_app_without_traceback(delay: flo
     # 130, or killed by the signal itself in the first milliseconds, before Python installs
     # its handler (a shell shows both as 130)
     assert status in (130, -signal.SIGINT), (status, output[-2000:])
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.02, 0.1, 0.3])
+def test_started_with_ctrl_c_ignored_no_moment_shows_a_traceback(delay: float) -> None:
+    """The README's `trap '' INT; exec divtui …`: while the interpreter starts, Ctrl+C is
+    ignored; from divtui's first line on it ends divtui with 130."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "divtui", "report", "--preset", "weather"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    time.sleep(delay)  # the moment of the Ctrl+C is the point of the test, not a wait
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=120)
+    assert stderr == ""
+    assert child.returncode in (130, 0), child.returncode
