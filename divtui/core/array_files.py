@@ -398,10 +398,6 @@ def _scenario_from_csv(text: str, stem: str, max_outcomes: int) -> Scenario:
     if end == 0:
         raise DivtuiError("empty; expected a header label,p,<model>[,<model>...]")
     header, labels, values = _csv_table(text, end, max_outcomes)
-    if len(header) < 3 or header[0].lower() != "label" or header[1] != "p":
-        raise DivtuiError(
-            f"line 1: header {','.join(header)!r}; expected label,p,<model>[,<model>...]"
-        )
     if not labels:
         raise DivtuiError("no outcomes: add one row label,p,<model>... per outcome")
     for column, numbers in enumerate(values, start=1):
@@ -440,9 +436,16 @@ def _csv_table(text: str, end: int, max_outcomes: int) -> tuple[list[str], list[
     labels: list[str] = []
     numbers: list[list[np.ndarray]] = []
     header: list[str] = []
+    first_line = text.find("\n", 0, end)
+    if text.count(",", 0, end if first_line < 0 else first_line) > _MAX_HEADER_COMMAS:
+        raise DivtuiError(
+            f"line 1: the header has more than {_MAX_HEADER_COMMAS + 1} cells; a table holds "
+            f"label, p and at most {MAX_MODELS} models"
+        )
     for columns in _csv_chunks(text, end):
         if not header:
             header = [column[0].strip() for column in columns]
+            _check_csv_header(header)
             numbers = [[] for _ in header[1:]]
             columns = [column[1:] for column in columns]
         if len(labels) + len(columns[0]) > max_outcomes:
@@ -455,6 +458,21 @@ def _csv_table(text: str, end: int, max_outcomes: int) -> tuple[list[str], list[
         labels.extend(columns[0])
     values = [np.concatenate(chunks) if chunks else np.empty(0) for chunks in numbers]
     return header, labels, values
+
+
+_MAX_HEADER_COMMAS = 64
+"""Checked before the header is split (quoted names may hold commas; a header of millions of
+cells must not become millions of strings)."""
+
+
+def _check_csv_header(header: list[str]) -> None:
+    if len(header) < 3 or header[0].lower() != "label" or header[1] != "p":
+        shown_header = ",".join(header)
+        if len(shown_header) > 200:
+            shown_header = shown_header[:200] + "…"
+        raise DivtuiError(f"line 1: header {shown_header!r}; expected label,p,<model>[,<model>...]")
+    if len(header) - 2 > MAX_MODELS:
+        raise DivtuiError(f"line 1: {len(header) - 2} models; at most {MAX_MODELS} are supported")
 
 
 def _csv_chunks(text: str, end: int) -> Iterator[list[Sequence[str]]]:

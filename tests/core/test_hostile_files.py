@@ -329,6 +329,23 @@ def test_a_bad_row_far_into_a_chunked_csv_is_named_by_its_line(
     assert refused(lambda: load_scenario(path)) == f"{path}: {fragment}"
 
 
+def test_a_csv_header_of_a_million_cells_is_refused_before_it_is_split(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("label,p" + ",m" * 10**6 + "\n" + "a,1" + ",1" * 10**6 + "\n")
+    assert refused(lambda: load_scenario(path)) == (
+        f"{path}: line 1: the header has more than 65 cells; a table holds label, p and at "
+        "most 8 models"
+    )
+
+
+def test_a_csv_of_nine_models_is_refused_at_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "nine.csv"
+    path.write_text("label,p," + ",".join(f"m{i}" for i in range(9)) + "\na,1" + ",x" * 9)
+    assert refused(lambda: load_scenario(path)) == (
+        f"{path}: line 1: 9 models; at most 8 are supported"
+    )
+
+
 # --- saving: no temporary file survives ----------------------------------------------------------
 
 
