@@ -48,7 +48,8 @@ def run_app(
         app.run()
     finally:
         signal.signal(signal.SIGINT, previous)
-    if app.kiosk_goodbye is not None:
+    if app.kiosk_goodbye is not None and sys.stdout.isatty():
+        # on a terminal only: under `divtui serve` stdout carries textual-serve's packets
         sys.stdout.write(app.kiosk_goodbye + "\n")
         sys.stdout.flush()
     return app.return_code or 0
