@@ -21,8 +21,6 @@ import numpy as np
 import pytest
 from cli_runner import RUNNERS, run_main, run_module
 
-from divtui.cli import kiosk_from_args
-
 GOOD = """\
 labels = ["a", "b", "c"]
 p = [0.5, 0.25, 0.25]
@@ -196,7 +194,6 @@ def test_kiosk_options_are_read() -> None:
         max_height=60,
     )
     assert parsed(["--preset", "coin"]) is None
-    assert kiosk_from_args is not None
 
 
 @pytest.mark.parametrize(
