@@ -35,6 +35,7 @@ examples:
   divtui weather.toml --unit bits           open a scenario file, measured in bits
   divtui next-token.npz                     a model's output (.npz, .csv, a report's .json)
   divtui --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "forecast: rain=.2 snow=.3 sleet=.1 hail=.4"
+  divtui --kiosk --preset weather           for visitors: nothing that touches the host
   divtui serve --preset coin                the explorer in a browser: http://127.0.0.1:8000
   divtui report --preset weather            print every measure as a table
   divtui report --preset weather --format toml > weather.toml   write a scenario file
@@ -58,6 +59,7 @@ examples:
   divtui report --preset support-mismatch --format json
   divtui report --preset weather --format toml > weather.toml   a scenario file to edit
   divtui report logits.npz --terms all      every outcome's terms, even of a million
+  producer | divtui report - --format csv   a scenario (TOML, JSON, CSV or .npz) on stdin
 """
 
 SERVE_EXAMPLES = """\
@@ -406,8 +408,11 @@ _KIOSK_ONLY = ("max_models", "idle_timeout", "max_session", "max_size")
 def _add_kiosk_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
         "kiosk mode",
-        "For visitors (a demo over SSH or in a browser): everything in memory, nothing that "
-        "touches the host (no open, save or path prompts, no file or theme written).",
+        textwrap.fill(
+            "For visitors (a demo over SSH or in a browser): everything in memory, nothing "
+            "that touches the host (no open, save or path prompts, no file or theme written).",
+            79,
+        ),
     )
     group.add_argument(
         "--kiosk", action="store_true", help="run in kiosk mode, with the limits below"
