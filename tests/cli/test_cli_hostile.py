@@ -343,3 +343,11 @@ def test_started_with_ctrl_c_ignored_no_moment_shows_a_traceback(delay: float) -
     _, stderr = child.communicate(timeout=120)
     assert stderr == ""
     assert child.returncode in (130, 0), child.returncode
+
+
+def test_the_command_lines_default_limit_is_the_loaders() -> None:
+    """cli.py keeps its own copy (it must not import the core before main runs)."""
+    from divtui import cli
+    from divtui.core.array_files import MAX_OUTCOMES
+
+    assert cli.DEFAULT_MAX_OUTCOMES == MAX_OUTCOMES
