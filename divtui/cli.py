@@ -13,18 +13,20 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from divtui import __version__
+from divtui import EXIT_INTERRUPTED, __version__
 from divtui.core.errors import DivtuiError
-from divtui.core.presets import PRESETS, preset
-from divtui.core.report import ALL_TERMS_UP_TO, TOP_TERMS, ReportFormat, Terms, render
-from divtui.core.scenario import Scenario
-from divtui.core.scenario_file import load_scenario
-from divtui.core.spec import scenario_from_specs
-from divtui.core.units import Unit
+
+if TYPE_CHECKING:  # numpy and the core load inside main(), where Ctrl+C is handled
+    from divtui.core.kiosk import KioskPolicy
+    from divtui.core.report import Terms
+    from divtui.core.scenario import Scenario
+    from divtui.core.units import Unit
 
 EXIT_USAGE = 2
+DEFAULT_MAX_OUTCOMES = 10_000_000
+"""The most outcomes a file may hold unless --max-outcomes says otherwise (10,000 in kiosk)."""
 
 EXAMPLES = """\
 examples:
@@ -33,6 +35,7 @@ examples:
   divtui weather.toml --unit bits           open a scenario file, measured in bits
   divtui next-token.npz                     a model's output (.npz, .csv, a report's .json)
   divtui --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "forecast: rain=.2 snow=.3 sleet=.1 hail=.4"
+  divtui --kiosk --preset weather           for visitors: nothing that touches the host
   divtui serve --preset coin                the explorer in a browser: http://127.0.0.1:8000
   divtui report --preset weather            print every measure as a table
   divtui report --preset weather --format toml > weather.toml   write a scenario file
@@ -56,6 +59,7 @@ examples:
   divtui report --preset support-mismatch --format json
   divtui report --preset weather --format toml > weather.toml   a scenario file to edit
   divtui report logits.npz --terms all      every outcome's terms, even of a million
+  producer | divtui report - --format csv   a scenario (TOML, JSON, CSV or .npz) on stdin
 """
 
 SERVE_EXAMPLES = """\
@@ -86,6 +90,8 @@ def fail(message: str) -> NoReturn:
 
 
 def _unit(text: str) -> Unit:
+    from divtui.core.units import Unit
+
     try:
         return Unit.parse(text)
     except ValueError as error:
@@ -104,9 +110,49 @@ def _terms(text: str) -> Terms:
     return count
 
 
-def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
+def _count(text: str) -> int:
+    """A whole number ≥ 1, written plainly (10000, 10_000) or as 1e4."""
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            number = 0.0
+        value = int(number) if number.is_integer() and number < 1e18 else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
+    return value
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1e9:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes ≥ 0")
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        size = (0, 0)
+    if min(size) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not COLUMNSxROWS (e.g. 400x150)")
+    return size
+
+
+def _add_scenario_options(parser: argparse.ArgumentParser, *, stdin: bool = False) -> None:
     parser.add_argument(
-        "file", nargs="?", metavar="FILE", help="a scenario file: .toml, .npz, .csv or .json"
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a scenario file: .toml, .npz, .csv or .json"
+        + (" (- reads standard input)" if stdin else ""),
     )
     parser.add_argument("--preset", metavar="NAME", help="a built-in scenario (divtui presets)")
     parser.add_argument("--p", metavar="SPEC", help="the true distribution p, inline")
@@ -118,6 +164,13 @@ def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
         type=_unit,
         metavar="UNIT",
         help="nats (default for presets), bits or hartleys; overrides the file's unit",
+    )
+    parser.add_argument(
+        "--max-outcomes",
+        type=_count,
+        metavar="N",
+        help=f"refuse a FILE of more outcomes, before reading its values (default "
+        f"{DEFAULT_MAX_OUTCOMES:,}; 10,000 with --kiosk)",
     )
 
 
@@ -132,6 +185,8 @@ def _scenario_argv(args: argparse.Namespace) -> list[str]:
     words += [f"--q={spec}" for spec in args.q]
     if args.unit is not None:
         words.append(f"--unit={args.unit.value}")
+    if args.max_outcomes is not None:
+        words.append(f"--max-outcomes={args.max_outcomes}")
     return words
 
 
@@ -145,9 +200,24 @@ def _port(text: str) -> int:
     return port
 
 
-def scenario_from_args(args: argparse.Namespace, *, default_preset: str | None) -> Scenario:
-    """The scenario the options name: a FILE, a --preset, or --p with --q."""
-    if args.file is not None:
+def scenario_from_args(
+    args: argparse.Namespace,
+    *,
+    default_preset: str | None,
+    stdin: bool = False,
+    max_outcomes: int | None = None,
+) -> Scenario:
+    """The scenario the options name: a FILE (`-`: standard input, when `stdin`), a
+    --preset, or --p with --q. A FILE of more than `max_outcomes` (else --max-outcomes)
+    outcomes is refused."""
+    from divtui.core.presets import preset
+    from divtui.core.scenario_file import load_scenario, load_standard_input
+    from divtui.core.spec import scenario_from_specs
+
+    limit = max_outcomes or getattr(args, "max_outcomes", None) or DEFAULT_MAX_OUTCOMES
+    if args.file == "-" and not stdin:
+        raise DivtuiError("FILE -: only divtui report reads a scenario from standard input")
+    if args.file is not None and args.file != "-":
         _check_file_argument(args.file)
     sources = [
         name
@@ -160,8 +230,10 @@ def scenario_from_args(args: argparse.Namespace, *, default_preset: str | None) 
     ]
     if len(sources) > 1:
         raise DivtuiError(f"give one scenario source, not {' and '.join(sources)}")
-    if args.file is not None:
-        scenario = load_scenario(args.file)
+    if args.file == "-":
+        scenario = load_standard_input(max_outcomes=limit)
+    elif args.file is not None:
+        scenario = load_scenario(args.file, max_outcomes=limit)
     elif args.preset is not None:
         scenario = preset(args.preset)
     elif args.p is not None or args.q:
@@ -192,7 +264,9 @@ def _check_file_argument(name: str) -> None:
 # --- commands -------------------------------------------------------------------------------
 
 
-def _scenario_command(prog: str, description: str, examples: str) -> _Parser:
+def _scenario_command(
+    prog: str, description: str, examples: str, *, stdin: bool = False
+) -> _Parser:
     """The parser of a command that takes a scenario (FILE, --preset or --p/--q, --unit)."""
     parser = _Parser(
         prog=prog,
@@ -200,16 +274,19 @@ def _scenario_command(prog: str, description: str, examples: str) -> _Parser:
         epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + examples,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_scenario_options(parser)
+    _add_scenario_options(parser, stdin=stdin)
     return parser
 
 
 def _report(argv: Sequence[str]) -> int:
+    from divtui.core.report import ALL_TERMS_UP_TO, TOP_TERMS, ReportFormat, render
+
     parser = _scenario_command(
         "divtui report",
         "Print every measure of a scenario: entropy, cross-entropy, KL both ways, "
         "Jensen–Shannon, total variation, Hellinger and perplexity, with per-outcome terms.",
         REPORT_EXAMPLES,
+        stdin=True,
     )
     parser.add_argument(
         "--format",
@@ -227,7 +304,7 @@ def _report(argv: Sequence[str]) -> int:
         "were left out)",
     )
     args = parser.parse_args(argv)
-    scenario = scenario_from_args(args, default_preset=None)
+    scenario = scenario_from_args(args, default_preset=None, stdin=True)
     sys.stdout.write(render(scenario, ReportFormat(args.format), args.terms or "auto"))
     return 0
 
@@ -268,6 +345,8 @@ def _serve(argv: Sequence[str]) -> int:
 
 
 def _presets(argv: Sequence[str]) -> int:
+    from divtui.core.presets import PRESETS
+
     parser = _Parser(prog="divtui presets", description="List the built-in scenarios.")
     parser.parse_args(argv)
     width = max(len(name) for name in PRESETS)
@@ -301,7 +380,7 @@ def _app(argv: Sequence[str]) -> int:
     parser = _Parser(
         prog="divtui",
         usage="divtui [FILE | --preset NAME | --p SPEC --q SPEC ...] [--unit UNIT] [--theme NAME]"
-        "\n       divtui {serve,report,presets,themes} ...",
+        " [--kiosk ...]\n       divtui {serve,report,presets,themes} ...",
         description="Explore entropy, cross-entropy and KL divergence: edit p and q and watch "
         "H(p,q) = H(p) + KL(p‖q) move.",
         epilog=textwrap.fill(SPEC_HELP, 79) + "\n\n" + EXAMPLES,
@@ -310,11 +389,78 @@ def _app(argv: Sequence[str]) -> int:
     _add_scenario_options(parser)
     parser.add_argument("--theme", metavar="NAME", help="a colour theme (divtui themes)")
     parser.add_argument("--version", action="version", version=f"divtui {__version__}")
+    _add_kiosk_options(parser)
     args = parser.parse_args(argv)
-    scenario = scenario_from_args(args, default_preset="weather")
+    kiosk = kiosk_from_args(args)
+    scenario = scenario_from_args(
+        args,
+        default_preset="weather",
+        max_outcomes=args.max_outcomes or (kiosk.max_outcomes if kiosk else None),
+    )
     from divtui.app.launch import run_app
 
-    return run_app(scenario, theme=args.theme, source=args.file)
+    return run_app(scenario, theme=args.theme, source=args.file, kiosk=kiosk)
+
+
+_KIOSK_ONLY = ("max_models", "idle_timeout", "max_session", "max_size")
+
+
+def _add_kiosk_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "kiosk mode",
+        textwrap.fill(
+            "For visitors (a demo over SSH or in a browser): everything in memory, nothing "
+            "that touches the host (no open, save or path prompts, no file or theme written).",
+            79,
+        ),
+    )
+    group.add_argument(
+        "--kiosk", action="store_true", help="run in kiosk mode, with the limits below"
+    )
+    group.add_argument(
+        "--max-models", type=_count, metavar="N", help="the most models a scenario may have (8)"
+    )
+    group.add_argument(
+        "--idle-timeout",
+        type=_minutes,
+        metavar="MIN",
+        help="end the session after MIN minutes without a key (default 15; 0: never)",
+    )
+    group.add_argument(
+        "--max-session",
+        type=_minutes,
+        metavar="MIN",
+        help="end the session MIN minutes after it started (default 120; 0: never)",
+    )
+    group.add_argument(
+        "--max-size",
+        type=_size,
+        metavar="COLSxROWS",
+        help="draw at most this size; a larger window draws at it (default 400x150)",
+    )
+
+
+def kiosk_from_args(args: argparse.Namespace) -> KioskPolicy | None:
+    """The kiosk policy the options ask for, or None without --kiosk."""
+    if not args.kiosk:
+        given = [name for name in _KIOSK_ONLY if getattr(args, name) is not None]
+        if given:
+            raise DivtuiError(f"--{given[0].replace('_', '-')} only applies with --kiosk")
+        return None
+    from divtui.core.kiosk import KioskPolicy
+
+    defaults = KioskPolicy()
+    width, height = args.max_size or (defaults.max_width, defaults.max_height)
+    idle = defaults.idle_timeout if args.idle_timeout is None else args.idle_timeout * 60
+    session = defaults.max_session if args.max_session is None else args.max_session * 60
+    return KioskPolicy(
+        max_outcomes=args.max_outcomes or defaults.max_outcomes,
+        max_models=args.max_models or defaults.max_models,
+        idle_timeout=idle,
+        max_session=session,
+        max_width=width,
+        max_height=height,
+    )
 
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
@@ -337,3 +483,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `divtui report | head`: the reader left; that is not an error
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # run in-process; as a command, divtui.quiet_interrupt ends it
+        return EXIT_INTERRUPTED

@@ -14,17 +14,19 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 from divtui.app.commands import CommandsProvider, app_bindings
+from divtui.app.kiosk import KioskApp
 from divtui.app.screens.confirm import ConfirmScreen
 from divtui.app.screens.main import MainScreen
 from divtui.app.screens.modal import Palette
 from divtui.app.theme_files import CHART_VARIABLES, DiscoveredThemes, discover_themes
+from divtui.core.kiosk import KioskPolicy
 from divtui.core.scenario import Scenario
 
 DEFAULT_THEME = "divtui-dark"
 ANSI_THEME = "divtui-ansi"
 
 
-class DivtuiApp(App[None]):
+class DivtuiApp(KioskApp):
     """Explore entropy, cross-entropy and KL divergence."""
 
     CSS_PATH = "app.tcss"
@@ -43,8 +45,10 @@ class DivtuiApp(App[None]):
         theme: str | None = None,
         themes: DiscoveredThemes | None = None,
         path: Path | None = None,
+        kiosk: KioskPolicy | None = None,
     ) -> None:
         super().__init__()
+        self.kiosk = kiosk
         self._scenario = scenario
         self._path = path
         self._themes = themes if themes is not None else discover_themes()
@@ -106,7 +110,7 @@ class DivtuiApp(App[None]):
         """Textual's own commands (divtui's come from `CommandsProvider`); in kiosk mode only
         those that touch nothing on the host: no screenshot written, no URL opened."""
         for command in super().get_system_commands(screen):
-            if getattr(self, "kiosk", None) is None or command.title in KIOSK_SYSTEM_COMMANDS:
+            if self.kiosk is None or command.title in KIOSK_SYSTEM_COMMANDS:
                 yield command
 
 

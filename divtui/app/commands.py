@@ -167,6 +167,8 @@ COMMANDS: tuple[Command, ...] = (
        footer=True),
     _c("force_quit", "Quit divtui", kiosk=True, app_action="quit", keys="ctrl+q",
        label="Quit", priority=True),
+    _c("interrupt", "Quit divtui (Ctrl+C; in the cell editor it copies)", kiosk=True,
+       app_action="quit", keys="ctrl+c", label="Quit"),
     _c("change_theme", "Choose a colour theme", kiosk=True, app_action="change_theme",
        keys="ctrl+t", label="Theme"),
 )  # fmt: skip

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -28,49 +29,190 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from divtui.core.errors import DivtuiError
-from divtui.core.file_io import decode_text, read_bytes, shown, write_atomic, write_atomic_with
-from divtui.core.scenario import ModelInput, Scenario
+from divtui.core.file_io import (
+    decode_text,
+    open_regular,
+    read_bytes,
+    shown,
+    write_atomic,
+    write_atomic_with,
+)
+from divtui.core.scenario import MAX_MODELS, ModelInput, Scenario
 from divtui.core.units import Unit
 
 MAX_CSV_BYTES = 1024 * 1024 * 1024
 """Larger CSV files are refused before they are read (10^6 outcomes take about 40 MB)."""
 
+MAX_OUTCOMES = 10_000_000
+"""Files with more outcomes are refused before their arrays are allocated, unless the caller
+raises the limit (`--max-outcomes`)."""
+
 _NPZ_SCALARS = ("title", "unit", "label_smoothing")
+_NPY_MAGIC = b"\x93NUMPY"
+_LABEL_BYTES_PER_OUTCOME = 100
+"""The labels of an .npz may declare this many bytes per outcome (a 25-character average as
+`<U` text), or 64 MiB, whichever is more: a compressed archive can declare far more than it
+holds, and `<U` strings are as wide as the longest."""
 
 
 # --- .npz -----------------------------------------------------------------------------------
 
 
-def load_npz(path: str | os.PathLike[str]) -> Scenario:
-    """Read a `.npz` archive of arrays (never pickles); every error names the file and array."""
+def load_npz(path: str | os.PathLike[str], *, max_outcomes: int = MAX_OUTCOMES) -> Scenario:
+    """Read a `.npz` archive of arrays (never pickles); every error names the file and array.
+
+    Each member's .npy header (shape and dtype) is checked before its data is read, so an
+    archive cannot make divtui allocate more than `max_outcomes` values per array."""
     file = Path(path)
-    name = shown(file)
-    raw = read_bytes(file, 1 << 40, ".npz archive")
+    with open_regular(file) as (stream, _):
+        return npz_from_stream(stream, shown(file), file.stem, max_outcomes)
+
+
+def npz_from_stream(stream: BinaryIO, name: str, stem: str, max_outcomes: int) -> Scenario:
+    """`load_npz` on an open binary stream (a file, or standard input's bytes)."""
+    try:
+        arrays = _read_npz(stream, max_outcomes)
+    except DivtuiError as error:
+        raise DivtuiError(f"{name}: {error}") from None
+    try:
+        return _scenario_from_arrays(arrays, stem)
+    except DivtuiError as error:
+        raise DivtuiError(f"{name}: {error}") from None
+
+
+def _read_npz(stream: BinaryIO, max_outcomes: int) -> dict[str, np.ndarray]:
     import zipfile  # only when an archive is read: 3 ms of start-up otherwise
+    import zlib
 
+    start = stream.read(len(_NPY_MAGIC))
+    stream.seek(0)
+    if start == _NPY_MAGIC:
+        raise DivtuiError(
+            "a single .npy array, not an .npz archive; save p and the models together with "
+            "np.savez(path, p=p, q=q)"
+        )
+    _check_member_count(stream)
     try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
-            arrays = {key: _read_array(archive, key) for key in archive.files}
-    except DivtuiError as error:
-        raise DivtuiError(f"{name}: {error}") from None
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
-        raise DivtuiError(f"{name}: not a NumPy .npz archive ({error})") from None
-    try:
-        return _scenario_from_arrays(arrays, file.stem)
-    except DivtuiError as error:
-        raise DivtuiError(f"{name}: {error}") from None
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise DivtuiError(f"not a NumPy .npz archive ({error})") from None
+    with archive:
+        members = _npz_members(archive.infolist())
+        arrays: dict[str, np.ndarray] = {}
+        for key, info in members.items():
+            try:
+                arrays[key] = _read_member(archive, info, key, max_outcomes)
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+                raise DivtuiError(f"array {key!r}: cannot be read ({error})") from None
+    return arrays
 
 
-def _read_array(archive: Any, key: str) -> np.ndarray:
-    try:
-        array: np.ndarray = archive[key]
-    except ValueError as error:
-        if "allow_pickle" in str(error):
+_MAX_MEMBERS = 64
+"""More members than any scenario has (p, labels, 3 scalars, 8 models and 8 temperatures)."""
+
+
+def _check_member_count(stream: BinaryIO) -> None:
+    """Refuse an archive of thousands of members from its end record, before `zipfile` builds
+    an object for each (a small file can list millions)."""
+    end = stream.seek(0, os.SEEK_END)
+    tail_size = min(end, 22 + 65535)  # the end record, and a comment of at most 64 KiB
+    stream.seek(end - tail_size)
+    tail = stream.read(tail_size)
+    stream.seek(0)
+    record = tail.rfind(b"PK\x05\x06")
+    if record >= 0 and len(tail) - record >= 22:
+        entries = int.from_bytes(tail[record + 10 : record + 12], "little")
+        if entries > _MAX_MEMBERS:
             raise DivtuiError(
-                f"array {key!r}: holds Python objects, which divtui does not unpickle; "
-                "store numbers as floats and labels as strings (np.array(labels, dtype=str))"
-            ) from None
-        raise DivtuiError(f"array {key!r}: cannot be read ({error})") from None
+                f"holds {'65,535 or more' if entries == 0xFFFF else f'{entries:,}'} members; "
+                f"an .npz scenario has at most {_MAX_MEMBERS}"
+            )
+
+
+def _npz_members(infos: list[Any]) -> dict[str, Any]:
+    """The archive's members by array name, refused before any is read when a name is not an
+    .npy array divtui knows, appears twice, or names more models than a scenario holds."""
+    members: dict[str, Any] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        if not info.filename.endswith(".npy"):
+            raise DivtuiError(
+                f"member {info.filename!r} is not a .npy array (an .npz holds only the arrays "
+                "np.savez writes)"
+            )
+        key = info.filename.removesuffix(".npy")
+        if key in members:
+            raise DivtuiError(f"array {key!r} appears twice in the archive")
+        if not _known_array(key):
+            raise DivtuiError(
+                f"unknown array {key!r} (expected p, q or q_<name>, logits_<name>, "
+                "temperature_<name>, labels, title, unit, label_smoothing)"
+            )
+        members[key] = info
+    models = [key for key in members if key == "q" or key.startswith(("q_", "logits_"))]
+    if len(models) > MAX_MODELS:
+        raise DivtuiError(f"{len(models)} models; at most {MAX_MODELS} are supported")
+    return members
+
+
+def _known_array(key: str) -> bool:
+    return key in ("p", "labels", "q", *_NPZ_SCALARS) or key.startswith(
+        ("q_", "logits_", "temperature_")
+    )
+
+
+def _read_member(archive: Any, info: Any, key: str, max_outcomes: int) -> np.ndarray:
+    """One member: its header read and checked first (what it declares must be an array of
+    numbers or text within the limits, and must fit in the member's bytes), then its data."""
+    from numpy.lib import format as npy
+
+    with archive.open(info) as member:
+        try:
+            version = npy.read_magic(member)
+            if version == (1, 0):
+                shape, fortran, dtype = npy.read_array_header_1_0(member)
+            elif version == (2, 0):
+                shape, fortran, dtype = npy.read_array_header_2_0(member)
+            else:
+                raise DivtuiError(f"array {key!r}: .npy format version {version} is not read")
+        except ValueError as error:
+            raise DivtuiError(f"array {key!r}: not a .npy array ({error})") from None
+        header = member.tell()
+    if dtype.hasobject:
+        raise DivtuiError(
+            f"array {key!r}: holds Python objects, which divtui does not unpickle; "
+            "store numbers as floats and labels as strings (np.array(labels, dtype=str))"
+        )
+    count = math.prod(shape)
+    if count > max_outcomes:
+        raise DivtuiError(
+            f"array {key!r}: declares {count:,} values; divtui opens at most {max_outcomes:,} "
+            "outcomes (--max-outcomes raises the limit)"
+        )
+    declared = count * dtype.itemsize
+    if key == "labels":
+        budget = max(_LABEL_BYTES_PER_OUTCOME * max_outcomes, 64 << 20)
+        if declared > budget:
+            raise DivtuiError(
+                f"array 'labels': {declared:,} bytes of text ({dtype}) is more than divtui "
+                f"reads ({budget:,})"
+            )
+    elif key in ("title", "unit"):
+        if dtype.kind not in "US" or declared > 1 << 20:
+            raise DivtuiError(f"array {key!r}: expected a short text, got {dtype} {shape}")
+    elif dtype.kind not in "biuf" or dtype.itemsize > 16:
+        raise DivtuiError(f"array {key!r}: expected numbers, got dtype {dtype}")
+    if declared > info.file_size - header:
+        raise DivtuiError(
+            f"array {key!r}: declares {count:,} values of {dtype} ({declared:,} bytes), but "
+            f"holds only {max(info.file_size - header, 0):,} bytes"
+        )
+    with archive.open(info) as member:
+        try:
+            array: np.ndarray = npy.read_array(member, allow_pickle=False)
+        except ValueError as error:
+            raise DivtuiError(f"array {key!r}: cannot be read ({error})") from None
     return array
 
 
@@ -226,33 +368,40 @@ def save_npz(scenario: Scenario, path: str | os.PathLike[str]) -> None:
 # --- .csv -----------------------------------------------------------------------------------
 
 
-def load_csv(path: str | os.PathLike[str]) -> Scenario:
+def load_csv(path: str | os.PathLike[str], *, max_outcomes: int = MAX_OUTCOMES) -> Scenario:
     """Read a CSV table `label,p,<model>...`; errors name the file, the column and the line."""
     file = Path(path)
-    name = shown(file)
-    raw = read_bytes(file, MAX_CSV_BYTES, "CSV table")
-    text = decode_text(raw, file)
+    text = decode_text(read_bytes(file, MAX_CSV_BYTES, "CSV table"), file)
+    return csv_from_text(text, shown(file), file.stem, max_outcomes)
+
+
+def csv_from_text(text: str, name: str, stem: str, max_outcomes: int) -> Scenario:
+    """`load_csv` on text already read (a file, or standard input)."""
     try:
-        return _scenario_from_csv(text, file.stem)
+        return _scenario_from_csv(text, stem, max_outcomes)
     except DivtuiError as error:
         raise DivtuiError(f"{name}: {error}") from None
     except csv.Error as error:
         raise DivtuiError(f"{name}: not a valid CSV table ({error})") from None
 
 
-def _scenario_from_csv(text: str, stem: str) -> Scenario:
-    columns = _csv_columns(text)
-    if not columns:
+_CHUNK_CHARS = 1 << 20
+"""The table is parsed a megabyte of text at a time: only one chunk's cells are ever Python
+strings at once (the labels excepted), so 10^7 rows do not become 3·10^7 objects."""
+
+_CHUNK_ROWS = 1 << 15
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _scenario_from_csv(text: str, stem: str, max_outcomes: int) -> Scenario:
+    end = _end_of_table(text)
+    if end == 0:
         raise DivtuiError("empty; expected a header label,p,<model>[,<model>...]")
-    header = [column[0].strip() for column in columns]
-    if len(header) < 3 or header[0].lower() != "label" or header[1] != "p":
-        raise DivtuiError(
-            f"line 1: header {','.join(header)!r}; expected label,p,<model>[,<model>...]"
-        )
-    columns = [column[1:] for column in columns]
-    if not columns[0]:
+    header, labels, values = _csv_table(text, end, max_outcomes)
+    if not labels:
         raise DivtuiError("no outcomes: add one row label,p,<model>... per outcome")
-    values = [_csv_numbers(columns[c], header[c], text) for c in range(1, len(header))]
+    for column, numbers in enumerate(values, start=1):
+        _check_csv_numbers(numbers, header[column], column, text, end)
     models = [ModelInput(header[c], q=values[c - 1]) for c in range(2, len(header))]
     places = {"p": "column 'p'"}
     for index, model_name in enumerate(header[2:]):
@@ -260,62 +409,140 @@ def _scenario_from_csv(text: str, stem: str) -> Scenario:
         places[f"models[{index}].name"] = f"line 1, column {index + 3}"
         places[f"models[{index}]"] = f"column {model_name!r}"
     try:
-        return _build(columns[0], values[0], models, Unit.NATS, stem, 0.0, places)
+        return _build(labels, values[0], models, Unit.NATS, stem, 0.0, places)
     except DivtuiError as error:
         message = str(error)
         if message.startswith("labels["):  # labels[7]: … → line 9, column 'label': …
             position, _, rest = message.removeprefix("labels[").partition("]")
-            line = _line_of_row(text, int(position))
+            line = _line_of_row(text, end, int(position))
             if (also := re.search(r"\(also at \[(\d+)\]\)", rest)) is not None:
-                first = _line_of_row(text, int(also.group(1)))
+                first = _line_of_row(text, end, int(also.group(1)))
                 rest = rest[: also.start()] + f"(also on line {first})" + rest[also.end() :]
             raise DivtuiError(f"line {line}, column 'label'{rest}") from None
         raise
 
 
-def _csv_columns(text: str) -> list[Sequence[str]]:
-    """The table's columns, header cell first. A table without quotes (what numpy, pandas and
-    most tools write) is split in a few C-level passes; anything else goes through `csv`."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    while lines and not lines[-1].strip():
-        lines.pop()  # blank lines at the end
-    if not lines:
-        return []
-    if '"' not in text and "\r" not in text.replace("\r\n", ""):
-        commas = lines[0].count(",")
-        if set(map(str.count, lines, itertools.repeat(",", len(lines)))) == {commas}:
-            fields = ",".join(lines).split(",")
-            return [fields[c :: commas + 1] for c in range(commas + 1)]
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()
-    if set(map(len, rows)) != {len(rows[0])}:
-        for line, row in _lines(text):
-            if len(row) != len(rows[0]):
-                raise DivtuiError(
-                    f"line {line}: {len(row)} cells, but the header has {len(rows[0])}"
-                )
-    return list(zip(*rows, strict=True))
+def _end_of_table(text: str) -> int:
+    """Where the table ends: blank lines at the end are not rows."""
+    last = len(text.rstrip())
+    if last == 0:
+        return 0
+    newline = text.find("\n", last)
+    return len(text) if newline == -1 else newline
 
 
-def _csv_numbers(cells: Sequence[str], column: str, text: str) -> np.ndarray:
-    """A column of numbers, parsed in one pass; the first bad cell is named by its line."""
+def _csv_table(text: str, end: int, max_outcomes: int) -> tuple[list[str], list[str], list[Any]]:
+    """The header, the labels and each number column (float64), parsed chunk by chunk."""
+    labels: list[str] = []
+    numbers: list[list[np.ndarray]] = []
+    header: list[str] = []
+    first_line = text.find("\n", 0, end)
+    if text.count(",", 0, end if first_line < 0 else first_line) > _MAX_HEADER_COMMAS:
+        raise DivtuiError(
+            f"line 1: the header has more than {_MAX_HEADER_COMMAS + 1} cells; a table holds "
+            f"label, p and at most {MAX_MODELS} models"
+        )
+    for columns in _csv_chunks(text, end):
+        if not header:
+            header = [column[0].strip() for column in columns]
+            _check_csv_header(header)
+            numbers = [[] for _ in header[1:]]
+            columns = [column[1:] for column in columns]
+        if len(labels) + len(columns[0]) > max_outcomes:
+            raise DivtuiError(
+                f"more than {max_outcomes:,} outcomes; divtui opens at most {max_outcomes:,} "
+                "(--max-outcomes raises the limit)"
+            )
+        for column, cells in enumerate(columns[1:]):
+            numbers[column].append(_csv_numbers(cells, header[column + 1], len(labels), text, end))
+        labels.extend(columns[0])
+    values = [np.concatenate(chunks) if chunks else np.empty(0) for chunks in numbers]
+    return header, labels, values
+
+
+_MAX_HEADER_COMMAS = 64
+"""Checked before the header is split (quoted names may hold commas; a header of millions of
+cells must not become millions of strings)."""
+
+
+def _check_csv_header(header: list[str]) -> None:
+    if len(header) < 3 or header[0].lower() != "label" or header[1] != "p":
+        shown_header = ",".join(header)
+        if len(shown_header) > 200:
+            shown_header = shown_header[:200] + "…"
+        raise DivtuiError(f"line 1: header {shown_header!r}; expected label,p,<model>[,<model>...]")
+    if len(header) - 2 > MAX_MODELS:
+        raise DivtuiError(f"line 1: {len(header) - 2} models; at most {MAX_MODELS} are supported")
+
+
+def _csv_chunks(text: str, end: int) -> Iterator[list[Sequence[str]]]:
+    """The table's columns a chunk of rows at a time (the header cells first in the first).
+    A table without quotes (what numpy, pandas and most tools write) is split in a few C-level
+    passes per chunk; anything else goes through `csv`, row by row."""
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        yield from _csv_chunks_quoted(text, end)
+        return
+    position = 0
+    line = 1
+    commas = -1
+    while position < end:
+        stop = text.find("\n", min(position + _CHUNK_CHARS, end))
+        stop = end if stop == -1 or stop > end else stop
+        lines = text[position:stop].replace("\r\n", "\n").removesuffix("\r").split("\n")
+        position = stop + 1
+        if commas < 0:
+            commas = lines[0].count(",")
+        counts = list(map(str.count, lines, itertools.repeat(",", len(lines))))
+        if set(counts) != {commas}:
+            bad = next(i for i, count in enumerate(counts) if count != commas)
+            raise DivtuiError(
+                f"line {line + bad}: {counts[bad] + 1} cells, but the header has {commas + 1}"
+            )
+        line += len(lines)
+        fields = ",".join(lines).split(",")
+        yield [fields[c :: commas + 1] for c in range(commas + 1)]
+
+
+def _csv_chunks_quoted(text: str, end: int) -> Iterator[list[Sequence[str]]]:
+    reader = csv.reader(match.group() for match in _LINE.finditer(text, 0, end))
+    width = -1
+    start = 1
+    while True:
+        rows = []
+        for row in itertools.islice(reader, _CHUNK_ROWS):
+            if width < 0:
+                width = len(row)
+            if len(row) != width:
+                raise DivtuiError(f"line {start}: {len(row)} cells, but the header has {width}")
+            rows.append(row)
+            start = reader.line_num + 1
+        if not rows:
+            return
+        yield list(zip(*rows, strict=True))
+
+
+def _csv_numbers(cells: Sequence[str], column: str, offset: int, text: str, end: int) -> Any:
+    """A chunk of a column, parsed in one pass; the first cell that is not a number is named by
+    its line (`offset` rows come before the chunk)."""
     try:
-        numbers = np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
+        return np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
     except ValueError:
-        numbers = None
-    if numbers is not None:
-        bad = np.flatnonzero(~np.isfinite(numbers) | (numbers < 0))
-        if not bad.size:
-            return numbers
-        row = int(bad[0])
-        problem = "is negative; weights must be ≥ 0" if numbers[row] < 0 else "is not finite"
-    else:
-        row = next(i for i, cell in enumerate(cells) if not _is_number(cell))
-        problem = "is not a number" if cells[row].strip() else "is empty; a value is needed"
-    raise DivtuiError(
-        f"line {_line_of_row(text, row)}, column {column!r}: {cells[row].strip()!r} {problem}"
-    )
+        pass
+    row = next(i for i, cell in enumerate(cells) if not _is_number(cell))
+    problem = "is not a number" if cells[row].strip() else "is empty; a value is needed"
+    line = _line_of_row(text, end, offset + row)
+    raise DivtuiError(f"line {line}, column {column!r}: {cells[row].strip()!r} {problem}")
+
+
+def _check_csv_numbers(numbers: Any, column: str, index: int, text: str, end: int) -> None:
+    """Refuse the first negative or non-finite value of a column, naming its line."""
+    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers < 0))
+    if not bad.size:
+        return
+    row = int(bad[0])
+    problem = "is negative; weights must be ≥ 0" if numbers[row] < 0 else "is not finite"
+    line, cells = _row(text, end, row)
+    raise DivtuiError(f"line {line}, column {column!r}: {cells[index].strip()!r} {problem}")
 
 
 def _is_number(cell: str) -> bool:
@@ -326,21 +553,25 @@ def _is_number(cell: str) -> bool:
     return True
 
 
-def _lines(text: str) -> Iterator[tuple[int, list[str]]]:
+def _lines(text: str, end: int) -> Iterator[tuple[int, list[str]]]:
     """Each row with the line it starts on (a quoted cell can span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(match.group() for match in _LINE.finditer(text, 0, end))
     start = 1
     for row in reader:
         yield start, row
         start = reader.line_num + 1
 
 
-def _line_of_row(text: str, row: int) -> int:
-    """The line the `row`-th outcome (0-based, after the header) starts on."""
-    for index, (line, _) in enumerate(_lines(text)):
+def _row(text: str, end: int, row: int) -> tuple[int, list[str]]:
+    """The line the `row`-th outcome (0-based, after the header) starts on, and its cells."""
+    for index, (line, cells) in enumerate(_lines(text, end)):
         if index == row + 1:
-            return line
-    return row + 2
+            return line, cells
+    return row + 2, []
+
+
+def _line_of_row(text: str, end: int, row: int) -> int:
+    return _row(text, end, row)[0]
 
 
 def save_csv(scenario: Scenario, path: str | os.PathLike[str]) -> None:

@@ -16,8 +16,10 @@ TOML is read with tomllib and written with tomli-w; every file is written by ato
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 import tomllib
 from dataclasses import fields
 from pathlib import Path
@@ -25,9 +27,24 @@ from typing import Any
 
 import tomli_w
 
-from divtui.core.array_files import MAX_CSV_BYTES, load_csv, load_npz, save_csv, save_npz
+from divtui.core.array_files import (
+    MAX_CSV_BYTES,
+    MAX_OUTCOMES,
+    csv_from_text,
+    load_csv,
+    load_npz,
+    npz_from_stream,
+    save_csv,
+    save_npz,
+)
 from divtui.core.errors import DivtuiError
-from divtui.core.file_io import decode_text, read_bytes, shown, write_atomic
+from divtui.core.file_io import (
+    decode_text,
+    read_bytes,
+    read_standard_input,
+    shown,
+    write_atomic,
+)
 from divtui.core.measures import PairMeasures
 from divtui.core.scenario import ModelInput, Scenario
 from divtui.core.units import Unit
@@ -52,20 +69,54 @@ _REPORT_ONLY_MODEL_KEYS = (frozenset(field.name for field in fields(PairMeasures
 """What `divtui report --format json` derives from a scenario; read back, it is ignored."""
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], *, max_outcomes: int = MAX_OUTCOMES) -> Scenario:
     """Read and validate a scenario file of any supported type (by its suffix; TOML otherwise);
-    every error names the file and the key, array, column or line."""
+    every error names the file and the key, array, column or line. Only regular files are
+    read (a FIFO or a device is refused before it is opened), and a file with more than
+    `max_outcomes` outcomes is refused, an .npz before its arrays are allocated."""
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix == ".npz":
-        return load_npz(file)
+        return load_npz(file, max_outcomes=max_outcomes)
     if suffix == ".csv":
-        return load_csv(file)
-    data = _read_json(file) if suffix == ".json" else _read_toml(file)
+        return load_csv(file, max_outcomes=max_outcomes)
+    if suffix == ".json":
+        data = _parse_json(read_bytes(file, MAX_CSV_BYTES, "JSON scenario"), file, shown(file))
+    else:
+        data = _parse_toml(read_bytes(file, MAX_FILE_BYTES, "TOML scenario"), file, shown(file))
+    return _scenario_from_document(data, shown(file), max_outcomes)
+
+
+def load_standard_input(*, max_outcomes: int = MAX_OUTCOMES) -> Scenario:
+    """A scenario read from standard input (`-`), its format told from its first bytes: an
+    .npz archive, a JSON object, a CSV table starting `label,`, or else TOML."""
+    name = "<stdin>"
+    raw = read_standard_input(MAX_CSV_BYTES, "scenario")
+    if raw.startswith((b"PK", b"\x93NUMPY")):
+        return npz_from_stream(io.BytesIO(raw), name, "stdin", max_outcomes)
+    text_start = raw[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text_start.startswith(b"{"):
+        data = _parse_json(raw, Path(name), name)
+    elif text_start[:6].lower() == b"label,":
+        return csv_from_text(decode_text(raw, Path(name)), name, "stdin", max_outcomes)
+    else:
+        if len(raw) > MAX_FILE_BYTES:
+            raise DivtuiError(f"{name}: {len(raw)} bytes is too large for a TOML scenario")
+        data = _parse_toml(raw, Path(name), name)
+    return _scenario_from_document(data, name, max_outcomes)
+
+
+def _scenario_from_document(data: dict[str, Any], name: str, max_outcomes: int) -> Scenario:
+    labels = data.get("labels")
+    if isinstance(labels, list) and len(labels) > max_outcomes:
+        raise DivtuiError(
+            f"{name}: {len(labels):,} outcomes; divtui opens at most {max_outcomes:,} "
+            "(--max-outcomes raises the limit)"
+        )
     try:
         return scenario_from_mapping(data)
     except DivtuiError as error:
-        raise DivtuiError(f"{shown(file)}: {error}") from None
+        raise DivtuiError(f"{name}: {error}") from None
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
@@ -93,6 +144,7 @@ def save_path_for(scenario: Scenario, path: Path) -> Path:
 
 def scenario_from_mapping(data: dict[str, Any]) -> Scenario:
     """Validate a parsed TOML (or JSON) mapping into a scenario."""
+    _refuse_huge_integers(data)
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         raise DivtuiError(f"unknown key {unknown[0]!r} (expected: {', '.join(sorted(TOP_KEYS))})")
@@ -166,17 +218,41 @@ def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
     return document
 
 
-def _read_json(file: Path) -> dict[str, Any]:
+def _refuse_huge_integers(data: dict[str, Any]) -> None:
+    """An integer beyond the float range (TOML and JSON read `1` followed by 400 zeros as an
+    exact int) is refused naming its key, instead of failing as an OverflowError later."""
+    places: list[tuple[str, object]] = [
+        (key, data.get(key)) for key in ("p", "label_smoothing", "title", "unit")
+    ]
+    models = data.get("models")
+    if isinstance(models, list):
+        for index, model in enumerate(models):
+            if isinstance(model, dict):
+                places += [(f"models[{index}].{key}", model.get(key)) for key in MODEL_KEYS]
+    for where, value in places:
+        values = value if isinstance(value, list) else [value]
+        for position, item in enumerate(values):
+            if isinstance(item, int) and not isinstance(item, bool) and abs(item) > _FLOAT_MAX:
+                at = f"{where}[{position}]" if isinstance(value, list) else where
+                raise DivtuiError(
+                    f"{at}: an integer of {len(str(abs(item)))} digits is too large for a number"
+                )
+
+
+_FLOAT_MAX = int(sys.float_info.max)
+
+
+def _parse_json(raw: bytes, file: Path, name: str) -> dict[str, Any]:
     """A JSON scenario: the report's schema (`divtui report --format json`), whose derived
     measures and terms are dropped, or the same keys as a TOML scenario."""
-    raw = read_bytes(file, MAX_CSV_BYTES, "JSON scenario")
-    name = shown(file)
     try:
         data = json.loads(decode_text(raw, file))
     except json.JSONDecodeError as error:
         raise DivtuiError(f"{name}: invalid JSON: {error}") from None
     except RecursionError:
         raise DivtuiError(f"{name}: invalid JSON: nested too deeply") from None
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise DivtuiError(f"{name}: invalid JSON: {_digits_message(error)}") from None
     if not isinstance(data, dict):
         raise DivtuiError(f"{name}: expected a JSON object, got {type(data).__name__}")
     data = {key: value for key, value in data.items() if key not in _REPORT_ONLY_KEYS}
@@ -193,9 +269,13 @@ def _read_json(file: Path) -> dict[str, Any]:
     return data
 
 
-def _read_toml(file: Path) -> dict[str, Any]:
-    raw = read_bytes(file, MAX_FILE_BYTES, "TOML scenario")
-    name = shown(file)
+def _digits_message(error: ValueError) -> str:
+    if "digits" in str(error):
+        return f"an integer longer than {sys.get_int_max_str_digits()} digits"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def _parse_toml(raw: bytes, file: Path, name: str) -> dict[str, Any]:
     text = decode_text(raw, file)
     try:
         return tomllib.loads(text)
@@ -208,3 +288,5 @@ def _read_toml(file: Path) -> dict[str, Any]:
         raise DivtuiError(f"{name}: invalid TOML: {error}{hint}") from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise DivtuiError(f"{name}: invalid TOML: arrays or tables nested too deeply") from None
+    except ValueError as error:  # tomllib lets int()'s 4300-digit limit through
+        raise DivtuiError(f"{name}: invalid TOML: {_digits_message(error)}") from None

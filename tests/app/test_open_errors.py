@@ -142,11 +142,14 @@ async def test_opening_an_unreadable_file_shows_why_and_changes_nothing(
 ) -> None:
     path = write(GOOD)(tmp_path, "locked.toml")
     if IS_ROOT:  # root reads through any mode: fail the read as it fails for everyone else
+        real_open = os.open
 
-        def denied(self: Path) -> bytes:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        def denied(file: object, flags: int, *args: object, **kwargs: object) -> int:
+            if Path(str(file)) == path:
+                raise PermissionError(errno.EACCES, "Permission denied", str(file))
+            return real_open(file, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(Path, "read_bytes", denied)
+        monkeypatch.setattr(os, "open", denied)
     else:
         path.chmod(0)
     try:

@@ -170,7 +170,7 @@ BROKEN: dict[str, Broken] = {
     "a directory": Broken(directory_named_like_a_file, "is a directory, not a scenario file"),
     "missing": Broken(lambda directory: directory / "absent.toml", "no such file"),
     "endless device": Broken(
-        lambda _: Path("/dev/zero"), f"more than {MAX_FILE_BYTES} bytes is too large"
+        lambda _: Path("/dev/zero"), "is a character device; divtui reads only regular files"
     ),
 }
 
@@ -196,10 +196,20 @@ def test_a_huge_file_is_refused_before_it_is_read(
 ) -> None:
     path = sparse_file(tmp_path)
 
-    def never(self: Path) -> bytes:
-        raise AssertionError("the 64 MB file was read")
+    class Unread:
+        def __init__(self, fd: int, mode: str) -> None:
+            self._stream = _real_fdopen(fd, mode)
 
-    monkeypatch.setattr(Path, "read_bytes", never)
+        def __enter__(self) -> Unread:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._stream.close()
+
+        def read(self, size: int = -1) -> bytes:
+            raise AssertionError("the 64 MB file was read")
+
+    monkeypatch.setattr(os, "fdopen", Unread)
     with pytest.raises(DivtuiError, match="too large"):
         load_scenario(path)
 
@@ -211,10 +221,14 @@ def deny_reading(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         path.chmod(0)
         return
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(file: object, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(str(file)) == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)
 
 
 def test_an_unreadable_file_is_refused_in_one_line(
@@ -336,11 +350,13 @@ def test_the_command_line_refuses_an_unreadable_file(tmp_path: Path, command: st
     refused_in_one_line(run, path, "permission denied")
 
 
-def test_a_scenario_can_still_come_from_a_pipe() -> None:
-    """Devices and pipes are read up to the size limit, so /dev/stdin works."""
-    run = run_divtui(["report", "/dev/stdin", "--format", "csv"], stdin=GOOD)
+def test_a_scenario_comes_from_standard_input_as_minus() -> None:
+    """`-` reads standard input explicitly; /dev/stdin, a pipe here, is refused like any FIFO."""
+    run = run_divtui(["report", "-", "--format", "csv"], stdin=GOOD)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("model,")
+    run = run_divtui(["report", "/dev/stdin", "--format", "csv"], stdin=GOOD)
+    refused_in_one_line(run, Path("/dev/stdin"), "divtui reads only regular files")
 
 
 # --- saving that fails ------------------------------------------------------------------------

@@ -274,16 +274,25 @@ def test_a_missing_file_is_refused(tmp_path: Path, name: str) -> None:
     assert str(caught.value) == f"{path}: no such file"
 
 
+def fail_to_open(path: Path, error: OSError, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make opening `path` fail with `error` (the way the file system would)."""
+    real_open = os.open
+
+    def failing(file: object, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(str(file)) == path:
+            raise error
+        return real_open(file, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", failing)
+
+
 def test_an_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, GOOD)
     if os.geteuid() != 0:
         path.chmod(0)  # a real permission error
     else:
-        # root reads through any mode bits, so make the read fail the way it would for a user.
-        def denied(self: Path) -> bytes:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-
-        monkeypatch.setattr(Path, "read_bytes", denied)
+        # root reads through any mode bits, so make the open fail the way it would for a user.
+        fail_to_open(path, PermissionError(errno.EACCES, "Permission denied"), monkeypatch)
     try:
         with pytest.raises(DivtuiError) as caught:
             load_scenario(path)
@@ -295,10 +304,7 @@ def test_an_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
 def test_an_input_output_error_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, GOOD)
 
-    def broken(self: Path) -> bytes:
-        raise OSError(errno.EIO, "Input/output error")
-
-    monkeypatch.setattr(Path, "read_bytes", broken)
+    fail_to_open(path, OSError(errno.EIO, "Input/output error"), monkeypatch)
     with pytest.raises(DivtuiError) as caught:
         load_scenario(path)
     assert str(caught.value) == f"{path}: cannot read (Input/output error)"

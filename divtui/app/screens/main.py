@@ -40,6 +40,7 @@ from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
 from divtui.core.edit_text import apply_cell_text, apply_column_text
 from divtui.core.errors import DivtuiError
+from divtui.core.kiosk import KioskPolicy
 from divtui.core.outcome_order import Sorting
 from divtui.core.presets import preset
 from divtui.core.scenario import Scenario
@@ -134,7 +135,7 @@ class MainScreen(Screen[None]):
     def validate_scenario(self, scenario: Scenario) -> Scenario:
         """Kiosk mode caps what a visitor can build (outcomes, models): a change past the caps
         is refused with the reason, and the scenario stays as it was."""
-        kiosk = getattr(self.app, "kiosk", None)
+        kiosk = self._kiosk
         refusal = None if kiosk is None else kiosk.refuse(scenario)
         if refusal is not None and self.is_mounted:
             self.notify(refusal, severity="error", markup=False)
@@ -191,9 +192,13 @@ class MainScreen(Screen[None]):
             panel.border_subtitle = self.rows.subtitle(self.scenario, SUBTITLE_FROM)
 
     @property
+    def _kiosk(self) -> KioskPolicy | None:
+        return getattr(self.app, "kiosk", None)  # None too in a test's bare App
+
+    @property
     def in_kiosk(self) -> bool:
         """Whether the app serves a visitor in kiosk mode (nothing that touches the host)."""
-        return getattr(self.app, "kiosk", None) is not None
+        return self._kiosk is not None
 
     @property
     def cursor(self) -> Cell:
