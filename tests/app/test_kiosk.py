@@ -9,14 +9,18 @@ import select
 import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 from textual.geometry import Size
+from textual.widgets import Static
 
 from divtui.app.app import DivtuiApp
+from divtui.app.commands import COMMANDS
 from divtui.core.kiosk import KioskPolicy
 from divtui.core.presets import preset
 
-from .support import toasts
+from .support import palette_titles, shown_text, toasts
 
 
 class FakeClock:
@@ -40,6 +44,14 @@ async def test_the_app_keeps_its_kiosk_policy() -> None:
 
 async def test_a_huge_terminal_draws_at_the_clamp_with_one_notice() -> None:
     app = kiosk_app()
+    said: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **options: Any) -> None:
+        said.append(message)
+        notify(message, **options)
+
+    app.notify = recording  # type: ignore[method-assign]
     async with app.run_test(size=(8000, 8000), notifications=True) as pilot:
         await pilot.pause()
         assert app.size == Size(400, 150)
@@ -50,7 +62,7 @@ async def test_a_huge_terminal_draws_at_the_clamp_with_one_notice() -> None:
         await pilot.resize_terminal(9000, 200)
         await pilot.pause()
         assert app.screen.size == Size(400, 150)
-        assert len([text for text in toasts(app) if "x" in text and "draws" in text]) == 1
+        assert len([text for text in said if "draws at most" in text]) == 1, "one notice"
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.size == Size(120, 40) and app.screen.size == Size(120, 40)
@@ -131,3 +143,32 @@ def test_the_goodbye_line_is_printed_after_the_terminal_is_restored() -> None:
     assert status == 0
     after = output[output.rindex(b"\x1b[?1049l") :]  # what follows leaving the alternate screen
     assert b"divtui: this demo session has ended after 0.6 seconds without a key pressed" in after
+
+
+async def test_kiosk_mode_offers_nothing_that_touches_the_host(tmp_path: Path) -> None:
+    app = kiosk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = await palette_titles(app)
+        for command in COMMANDS:
+            if not command.kiosk:
+                assert command.help not in titles, command.id
+        assert {"Screenshot"} & titles == set(), "Textual's screenshot writes a file"
+        assert "Add an outcome" in titles, "what lives in memory stays"
+        screen = app.screen
+        for key in ("ctrl+s", "ctrl+o", "ctrl+shift+s"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen, f"{key} opened nothing"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = " ".join(shown_text(static) for static in app.screen.query(Static))
+        assert "Save the scenario" not in help_text and "Open a scenario file" not in help_text
+        assert "Add an outcome" in help_text
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_command_says_whether_kiosk_mode_allows_it() -> None:
+    assert {c.id for c in COMMANDS if not c.kiosk} == {"save", "save_as", "open"}
+    for command in COMMANDS:
+        assert isinstance(command.kiosk, bool)
