@@ -118,3 +118,16 @@ def test_a_model_that_cannot_be_trained_raises_a_clear_error() -> None:
     harness = Harness()
     with pytest.raises(DivtuiError):
         harness.trainer.start(preset("weather"), 5)
+
+
+def test_the_default_pace_takes_several_seconds_to_bring_the_weather_kl_below_1e_3() -> None:
+    harness = Harness()
+    trainer = harness.trainer
+    trainer.start(preset("weather"), 0)
+    frames = 0
+    while trainer.run is not None and trainer.run.gap_nats >= 1e-3:
+        harness.tick()
+        frames += 1
+    seconds = frames * harness.timers[-1].interval
+    assert 5 <= seconds <= 12, f"{seconds:.1f} s at {trainer.steps_per_second} steps a second"
+    assert trainer.run is not None and trainer.run.learning_rate == 0.5

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from textual.pilot import Pilot
 
+from divtui.app.training import PACE
 from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.logits import Objective
 
@@ -102,9 +103,9 @@ async def test_the_learning_rate_keys_double_and_halve_eta() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         await press(pilot, "right_parenthesis", "right_parenthesis", "left_parenthesis")
-        assert screen.trainer.learning_rate == 2.0
+        assert screen.trainer.learning_rate == 2 * PACE  # × 2 × 2 ÷ 2 from the app's pace
         await press(pilot, "t")
-        assert screen.training is not None and screen.training.learning_rate == 2.0
+        assert screen.training is not None and screen.training.learning_rate == 2 * PACE
         await press(pilot, "t")
 
 
