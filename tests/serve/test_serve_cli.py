@@ -15,9 +15,10 @@ import jinja2
 import pytest
 from textual_serve.server import Server
 
-from divtui.cli import main
 from divtui.app import serve as serve_module
-from divtui.app.serve import SERVED_DRIVER, _OfflineTemplates, app_command, is_loopback, public_url
+from divtui.app.serve import _OfflineTemplates, app_command, is_loopback, public_url
+from divtui.app.served_process import MEMORY_LIMIT
+from divtui.cli import main
 
 
 def _serve(args: Sequence[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -96,6 +97,9 @@ def test_serve_hands_the_scenario_options_to_every_app(
         "port": 8000,
         "theme": "divtui-light",
         "url": None,
+        "kiosk": True,
+        "max_sessions": 16,
+        "allow_origins": [],
     }
     seen.clear()
     assert (
@@ -130,18 +134,13 @@ def test_each_app_reads_the_same_scenario_from_the_options_it_is_given(
     assert capsys.readouterr().out == direct
 
 
-def test_the_app_command_runs_this_python_on_divtui_under_the_served_driver() -> None:
+def test_the_app_command_runs_this_python_on_kiosk_divtui() -> None:
     options = ["--p", "rain=.5 snow=.5", "--q", "it's: rain=.2 snow=.8", "--theme", "nord"]
+    cap = ["ulimit", "-v", str(MEMORY_LIMIT // 1024), "2>/dev/null;"]
     words = shlex.split(app_command(options))
-    assert words == [
-        "exec",
-        "env",
-        f"TEXTUAL_DRIVER={SERVED_DRIVER}",
-        sys.executable,
-        "-m",
-        "divtui",
-        *options,
-    ]
+    assert words == [*cap, "exec", sys.executable, "-m", "divtui", "--kiosk", *options]
+    words = shlex.split(app_command(options, kiosk=False))
+    assert words == [*cap, "exec", sys.executable, "-m", "divtui", *options]
 
 
 def test_the_page_loads_its_font_from_the_server_not_the_internet() -> None:
