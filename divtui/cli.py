@@ -42,7 +42,7 @@ examples:
   divtui themes                             list the themes
 
 commands:
-  serve     serve the explorer to web browsers (one app per browser tab)
+  serve     serve the explorer to web browsers, or with --ssh to SSH clients (kiosk)
   report    print the measures of a scenario (text, json, markdown, csv or toml)
   presets   list the built-in scenarios
   themes    list the available colour themes

@@ -55,7 +55,7 @@ def app_argv(options: Sequence[str], *, kiosk: bool) -> list[str]:
 
 def clamp_size(width: object, height: object) -> tuple[int, int]:
     """A terminal size a visitor declared, as integers within 1..MAX_COLUMNS x 1..MAX_ROWS
-    (anything that is not a whole number counts as 80x24's matching side)."""
+    (anything that is not a whole number ≥ 1 counts as 80x24's matching side)."""
     return _clamp(width, 80, MAX_COLUMNS), _clamp(height, 24, MAX_ROWS)
 
 
@@ -68,7 +68,7 @@ def _clamp(value: object, default: int, largest: int) -> int:
         number = int(value.strip()[:6])  # a 10,000-digit "width" is not worth converting
     else:
         number = default
-    return max(1, min(number, largest))
+    return min(number, largest) if number > 0 else default  # 0: "unknown", as ssh -tt sends it
 
 
 def terminal_name(value: str | None, default: str) -> str:

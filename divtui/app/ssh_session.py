@@ -32,6 +32,7 @@ GOODBYE = "divtui: the server is shutting down. Goodbye."
 """Said to every visitor when the server stops."""
 
 TERMINAL_RESET = (
+    b"\x18\x1b\\"  # CAN and ST: abandon whatever escape sequence the app was cut off in
     b"\x1b[?1049l"  # leave the alternate screen
     b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"  # mouse reports off
     b"\x1b[?2004l\x1b[<u\x1b[0m\x1b[?25h"  # bracketed paste, kitty keys, colours; the cursor

@@ -214,8 +214,10 @@ class Tmux:
 
     def dead(self) -> tuple[bool, str]:
         """Whether the pane's program (the ssh client) has exited, and its exit status."""
-        dead, status = (self.show("#{pane_dead} #{pane_dead_status}").split() + [""])[:2]
-        return dead == "1", status
+        dead, status, killed = (
+            self.show("#{pane_dead} #{pane_dead_status} #{pane_dead_signal}").split() + ["", ""]
+        )[:3]
+        return dead == "1", status or (f"signal {killed}" if killed else "")
 
     def wait_for(
         self,
@@ -233,6 +235,8 @@ class Tmux:
             if condition(pane):
                 return pane
             dead, status = self.dead()
+            if dead and condition(pane := self.capture(styles=styles)):
+                return pane  # its last words, written just before it exited
             if dead or time.monotonic() > deadline:
                 why = f"the ssh client exited ({status})" if dead else f"{timeout:.0f} s passed"
                 raise AssertionError(

@@ -195,7 +195,7 @@ def _address_space_limit(pid: int) -> str:
     return found.group(1) if found else "?"
 
 
-def test_a_visitor_edits_a_cell_in_kiosk_divtui_and_its_app_ends_with_its_client(
+def test_a_visitor_edits_a_cell_in_kiosk_divtui_and_its_app_ends_with_its_client_or_server(
     tools: Tools, tmux: Tmux, start_server: Callable[..., DivtuiSsh]
 ) -> None:
     weather = preset("weather")
@@ -240,6 +240,13 @@ def test_a_visitor_edits_a_cell_in_kiosk_divtui_and_its_app_ends_with_its_client
         f"{server.log_tail()}"
     )
     assert server.process.poll() is None
+
+    # Even the server killed outright takes its visitors' apps along: their terminals hang up.
+    pane = _visitor(tmux, server, tools, "second")
+    pane.wait_for("the explorer", _explorer_shown, APP_START_TIMEOUT, log=server.log_tail)
+    (app,) = server.apps()
+    server.process.kill()
+    assert wait_until(lambda: not running(app), HANG_UP_TIMEOUT), describe([app])
 
 
 def _run(command: list[str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
@@ -314,7 +321,7 @@ def _accepts(port: int) -> bool:
 
 
 def test_five_visitors_at_once_a_sixth_is_turned_away_and_sigterm_ends_them_all(
-    tools: Tools, tmux: Tmux, start_server: Callable[..., DivtuiSsh]
+    tools: Tools, tmux: Tmux, tmp_path: Path, start_server: Callable[..., DivtuiSsh]
 ) -> None:
     server = start_server("--max-sessions", "5")
     panes = [_visitor(tmux, server, tools, f"visitor{number}") for number in range(5)]
@@ -324,36 +331,59 @@ def test_five_visitors_at_once_a_sixth_is_turned_away_and_sigterm_ends_them_all(
     assert len(apps) == 5, describe(apps)
     assert len({os.readlink(f"/proc/{pid}/fd/0") for pid in apps}) == 5, "a pty is shared"
 
-    sixth = _visitor(tmux, server, tools, "sixth")
-    sixth.wait_for("the server's 'full' message", lambda text: FULL.format(seats=5) in text)
-    assert wait_until(lambda: sixth.dead()[0], 10)
-    assert sixth.dead() == (True, "1")
+    sixth = _run(server.client(tools, "-tt", "sixth@127.0.0.1"))
+    assert sixth.returncode == 1, sixth
+    assert sixth.stdout.strip() == FULL.format(seats=5), sixth
     assert len(server.apps()) == 5
 
     # One visitor's app crashes: only that visitor's session ends, and its seat is free again.
     crashed_pane, survivor, bystander = panes[1], panes[0], panes[2]
     crashed = _app_of(crashed_pane, server)
     os.kill(crashed, signal.SIGKILL)
-    assert wait_until(lambda: crashed_pane.dead()[0], 10), "the crashed app's visitor stayed"
+    assert _ends(crashed_pane), "the crashed app's visitor stayed"
     others = [pane for pane in panes if pane is not crashed_pane]
     survivor.keys("u")  # the next unit: nats → bits, in this visitor's app only
     survivor.wait_for("bits", lambda text: "bits" in text.splitlines()[0], log=server.log_tail)
     assert "nats" in bystander.capture().splitlines()[0]
-    late = _visitor(tmux, server, tools, "late")
-    late.wait_for("the explorer", _explorer_shown, APP_START_TIMEOUT, log=server.log_tail)
-    apps = server.apps()
-    assert len(apps) == 5, describe(apps)
-
-    server.process.send_signal(signal.SIGTERM)
+    # The late visitor's client writes to a file, which keeps every byte the server sent.
+    screen = tmp_path / "late.out"
+    with screen.open("wb") as out:
+        late = subprocess.Popen(
+            server.client(tools, "-tt", "late@127.0.0.1"),
+            stdin=subprocess.PIPE,  # open and silent: not a terminal, hence -tt
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        status = server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"divtui serve --ssh ignored SIGTERM:\n{server.log_tail()}")
-    assert status == 0, server.log_tail()
-    assert not [pid for pid in apps if running(pid)], describe(apps)
-    for pane in [*others, late]:
-        pane.wait_for("the goodbye", lambda text: GOODBYE in text)
+        assert wait_until(lambda: b"Distributions" in screen.read_bytes(), APP_START_TIMEOUT), (
+            screen.read_bytes()[-500:],
+            server.log_tail(),
+        )
+        apps = server.apps()
+        assert len(apps) == 5, describe(apps)
+
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            status = server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"divtui serve --ssh ignored SIGTERM:\n{server.log_tail()}")
+        assert status == 0, server.log_tail()
+        assert not [pid for pid in apps if running(pid)], describe(apps)
+        assert late.wait(timeout=10) == 0
+    finally:
+        if late.poll() is None:
+            late.kill()
+        late.wait(timeout=10)
+    assert screen.read_bytes().endswith(f"{GOODBYE}\r\n".encode()), screen.read_bytes()[-500:]
+    for pane in others:  # (tmux does not always record the status of a pane's program)
+        assert _ends(pane), pane.capture()
+        assert pane.dead()[1] in ("0", ""), pane.dead()
     assert "Traceback" not in server.log.read_text()
+
+
+def _ends(pane: Tmux) -> bool:
+    """Whether `pane`'s ssh client exits within 10 s."""
+    return wait_until(lambda: pane.dead()[0], 10)
 
 
 def _app_of(pane: Tmux, server: DivtuiSsh) -> int:
