@@ -37,6 +37,15 @@ def _take_terminal() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _keys_are_keys(terminal: int) -> None:
+    """No signal keys on the app's terminal: until Textual takes the terminal raw (a fraction of
+    a second after start), Ctrl+C would interrupt the app mid-import with a traceback for the
+    visitor, and Ctrl+Z would stop it for good, seat and all. As keys, Textual reads them later."""
+    attributes = termios.tcgetattr(terminal)
+    attributes[3] &= ~termios.ISIG  # the local modes
+    termios.tcsetattr(terminal, termios.TCSANOW, attributes)
+
+
 class PtyApp:
     """A process on a pty: output goes to `on_output`, input comes from `write`, `resize`
     changes the window, `hang_up` ends it; `wait` returns its exit status."""
@@ -72,6 +81,7 @@ class PtyApp:
         try:
             self._master = master
             self.resize(*size)
+            _keys_are_keys(slave)
             os.set_blocking(master, False)
             self._process = await asyncio.create_subprocess_exec(
                 *argv,

@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ from .terminal import (
     set_uniform_rain_to_point_4,
     signal_all,
     ssh_client,
+    state,
     wait_until,
 )
 
@@ -412,3 +414,25 @@ def _local_ports(pid: int) -> set[int]:
             if fields[9] in inodes:
                 ports.add(int(fields[1].rsplit(":", 1)[1], 16))
     return ports
+
+
+def test_ctrl_c_and_ctrl_z_while_the_app_starts_are_keys_not_signals(
+    tools: Tools, tmux: Tmux, start_server: Callable[..., DivtuiSsh]
+) -> None:
+    """A visitor pressing Ctrl+C (or Ctrl+Z) before the first frame neither kills the app with a
+    traceback nor stops it: the app's terminal sends no signals, Textual reads them as keys."""
+    server = start_server()
+    pane = _visitor(tmux, server, tools)
+    assert wait_until(lambda: bool(server.apps()), 30), server.log_tail()
+    (app,) = server.apps()
+    deadline = time.monotonic() + APP_START_TIMEOUT
+    while not _explorer_shown(pane.capture()):  # from the app's first instant to its first frame
+        assert time.monotonic() < deadline, pane.capture()
+        pane.keys("C-c")
+        pane.keys("C-z")
+        assert running(app), f"the app ended:\n{pane.capture()}\n{server.log_tail()}"
+        assert state(app) != "T", "the app was stopped"
+        assert not pane.dead()[0], pane.capture()
+    pane.wait_for("the explorer", _explorer_shown, APP_START_TIMEOUT, log=server.log_tail)
+    assert "Traceback" not in pane.capture()
+    assert running(app) and state(app) != "T"
