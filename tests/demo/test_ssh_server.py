@@ -231,6 +231,11 @@ def test_a_visitor_edits_a_cell_in_kiosk_divtui_and_its_app_ends_with_its_client
     # The visitor's window changes reach the app's terminal; a huge one is clamped.
     pane.resize(100, 30)
     assert wait_until(lambda: _window(app) == (100, 30), 10), _window(app)
+    pane.wait_for(  # redrawn at the new width: a box's right edge in the last column
+        "the explorer redrawn at 100 columns",
+        lambda text: any(len(line) == 100 and line.endswith("╮") for line in text.splitlines()),
+        log=server.log_tail,
+    )
     pane.resize(1000, 400)
     assert wait_until(lambda: _window(app) == (MAX_COLUMNS, MAX_ROWS), 10), _window(app)
 
