@@ -74,6 +74,8 @@ class VisitorSession(asyncssh.SSHServerSession[bytes]):
         self._gone = False
         self._farewell: str | None = None
         """Said once the app has ended, instead of its exit status (the server is stopping)."""
+        self._hanging_up: asyncio.Task[None] | None = None
+        """Ending the app of a visitor who left (held here: the loop keeps only weak references)."""
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self._chan = chan
@@ -137,6 +139,8 @@ class VisitorSession(asyncssh.SSHServerSession[bytes]):
                 len(self._seats.sessions),
                 self._seats.limit,
             )
+            if self._farewell is not None:  # the server began stopping while the app started
+                await app.hang_up()
             status = await app.wait()
         except OSError as error:
             log.warning("%s: the app did not start: %s", self._visitor, error)
@@ -179,7 +183,7 @@ class VisitorSession(asyncssh.SSHServerSession[bytes]):
         """The channel or the whole connection is gone: end the app now (`_run` frees the seat)."""
         self._gone = True
         if self._app is not None:
-            asyncio.get_running_loop().create_task(self._app.hang_up())
+            self._hanging_up = asyncio.get_running_loop().create_task(self._app.hang_up())
 
     async def leave(self) -> None:
         """End the app, then say goodbye: the server is stopping."""
