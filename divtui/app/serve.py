@@ -239,7 +239,7 @@ class DivtuiServer(Server):
                 continue
             try:
                 envelope = json.loads(message.data)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested beyond reason
                 continue
             if not isinstance(envelope, list) or not envelope:
                 continue

@@ -245,6 +245,7 @@ async def test_the_server_relays_page_messages_clamped_and_drops_malformed_ones(
         ["stdin", "q"],
         ["stdin", 42],
         "not json {",
+        "[" * 100_000 + "]" * 100_000,
         {"not": "a list"},
         [],
         ["ping", "1700000000000"],
