@@ -7,6 +7,7 @@ Each test starts its own server on a free port of 127.0.0.1, with a throwaway st
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import os
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncssh
 import pytest
 
 from divtui.app.served_process import MAX_COLUMNS, MAX_ROWS, MEMORY_LIMIT
@@ -318,8 +320,35 @@ def test_commands_subsystems_forwarding_and_strangers_are_refused(
             _out, errors = tunnel.communicate(timeout=10)
     assert "administratively prohibited" in errors, errors
 
+    # X11 (ssh -X): OpenSSH's client only warns; asyncssh's reports the server's refusal.
+    assert asyncio.run(_x11_refusal(server)) == "X11 forwarding request failed"
+
     assert server.apps() == [], "a refused request started an app"
     assert server.process.poll() is None
+
+
+async def _x11_refusal(server: DivtuiSsh) -> str:
+    """Ask for a pty session with X11 forwarding; the reason it was refused ("" if it was not)."""
+    async with asyncssh.connect(
+        "127.0.0.1",
+        server.port,
+        username="visitor",
+        client_keys=[str(server.key)],
+        known_hosts=None,
+        agent_path=None,
+    ) as connection:
+        try:
+            channel, _session = await connection.create_session(
+                asyncssh.SSHClientSession,
+                term_type="xterm",
+                x11_forwarding=True,
+                x11_display="localhost:10",
+                x11_auth_path="/dev/null",
+            )
+        except asyncssh.ChannelOpenError as error:
+            return error.reason
+        channel.close()
+        return ""
 
 
 def _accepts(port: int) -> bool:
