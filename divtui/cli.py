@@ -44,7 +44,7 @@ examples:
   divtui themes                             list the themes
 
 commands:
-  serve     serve the explorer to web browsers (one app per browser tab)
+  serve     serve the explorer to web browsers, or with --ssh to SSH clients (kiosk)
   report    print the measures of a scenario (text, json, markdown, csv or toml)
   presets   list the built-in scenarios
   themes    list the available colour themes
@@ -60,14 +60,6 @@ examples:
   divtui report --preset weather --format toml > weather.toml   a scenario file to edit
   divtui report logits.npz --terms all      every outcome's terms, even of a million
   producer | divtui report - --format csv   a scenario (TOML, JSON, CSV or .npz) on stdin
-"""
-
-SERVE_EXAMPLES = """\
-examples:
-  divtui serve                              the weather preset on http://127.0.0.1:8000
-  divtui serve --preset coin --port 8080    a preset, on another port
-  divtui serve weather.toml --unit bits     a scenario file (each tab saves to the same file)
-  divtui serve --host 0.0.0.0               every network interface: read the warning first
 """
 
 SPEC_HELP = (
@@ -310,38 +302,9 @@ def _report(argv: Sequence[str]) -> int:
 
 
 def _serve(argv: Sequence[str]) -> int:
-    parser = _scenario_command(
-        "divtui serve",
-        "Serve the explorer to web browsers with textual-serve: each browser tab gets its own "
-        "app on the same scenario, and the app ends when its tab closes. Everything the page "
-        "needs is served from here (no internet). Stop with Ctrl+C.",
-        SERVE_EXAMPLES,
-    )
-    parser.add_argument("--theme", metavar="NAME", help="a colour theme (divtui themes)")
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="the address to listen on (default 127.0.0.1: this machine only)",
-    )
-    parser.add_argument(
-        "--port", type=_port, default=8000, help="the port to listen on (default 8000)"
-    )
-    parser.add_argument(
-        "--public-url",
-        metavar="URL",
-        help="the address browsers reach this server at, if not http://HOST:PORT (a proxy)",
-    )
-    args = parser.parse_args(argv)
-    scenario_from_args(args, default_preset="weather")  # each served app reads the options again
-    from divtui.app.serve import serve
+    from divtui.serve_command import serve_command  # its parser lives beside this one
 
-    return serve(
-        _scenario_argv(args),
-        host=args.host,
-        port=args.port,
-        theme=args.theme,
-        url=args.public_url,
-    )
+    return serve_command(argv)
 
 
 def _presets(argv: Sequence[str]) -> int:

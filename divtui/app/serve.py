@@ -1,64 +1,58 @@
 """`divtui serve`: the explorer in a web browser, one app process per browser tab (textual-serve).
 
 textual-serve answers each websocket by running a shell command and relaying the app's screen and
-the browser's keys. divtui's command is ``exec env TEXTUAL_DRIVER=<ServedDriver> <python> -m
-divtui <scenario options>``: this interpreter, the options `divtui serve` was given (so every tab
-opens the same scenario), and ``exec`` so that the process the server holds *is* the app, with no
-``/bin/sh`` in between to be signalled instead of it or to outlive it.
+the browser's keys. divtui's command is ``exec <python> -m divtui --kiosk <scenario options>``:
+this interpreter, kiosk mode (unless `--no-kiosk`), the options `divtui serve` was given (so every
+tab opens the same scenario), and ``exec`` so that the process the server holds *is* the app, with
+no ``/bin/sh`` in between to be signalled instead of it or to outlive it. Its environment is not
+the server's but `divtui.app.served_process.app_environment` with `ServedDriver` as its driver.
 
-Why a served app can outlive its browser, and what divtui does about it
-------------------------------------------------------------------------
-textual-serve 1.1 never signals its app processes. When a websocket ends it writes a "quit"
-packet to the app's stdin and waits, with no time limit, for the app's stdout to close. That works
-while both ends behave (a browser killed with SIGKILL: its app ends within a second or two), but
-nothing else ends an app:
+Strangers can reach the page, so the server also refuses a WebSocket from a page of another
+origin and any request whose Host is not one of its names (`divtui.app.serve_guard`), lets at
+most `--max-sessions` tabs in at once, and clamps the terminal size a tab declares.
 
-* Stdin at end of file is the only sign an app gets that its server died (killed, crashed)
-  without sending "quit". Textual's web driver then just ends its input thread, and the app lives
-  on, idle and reparented to init, for ever; textual-serve's ``/bin/sh -c`` wrapper with it.
-  Textual's *terminal* driver is worse: at end of file its input loop polls a stdin that is
-  always "readable" and reads nothing, for ever, at 100 % of a core (Textual 8.2.8
-  ``LinuxDriver.run_input_thread``: its ``while`` loop over ``select``, whose empty read only
-  breaks the inner ``for``; ``divtui < /dev/null`` shows it). That is the spinning process seen
-  when the app runs under a terminal driver behind a relay that drops the connection.
-* An app that does not quit (stuck on a full output pipe, busy, or ignoring the packet) keeps the
-  server's websocket handler waiting for ever; and Ctrl+C does not close open websockets, so the
-  server stays up until every browser leaves, then drops its event loop under the children.
-
-The fix has two halves. In the app, `divtui.app.served_driver.ServedDriver` quits when stdin ends
-or stdout breaks, so a dead server takes its apps with it. Here, `_Session.stop` bounds the wait:
-after the quit packet the app gets `STOP_GRACE` seconds (its output still drained, so a full pipe
-cannot hold it), then SIGTERM (which the web driver turns into a normal exit), then SIGKILL. The
-server also closes every open websocket when it shuts down, so Ctrl+C ends every app first.
+Why each app ends with its tab (and how) is told in `divtui.app.serve_session`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import getpass
 import ipaddress
+import json
 import logging
 import re
 import shlex
-import signal
 import socket
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import WSCloseCode, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
-from textual_serve.server import Server, to_int
+from textual_serve.server import Server
 
 from divtui.app.launch import check_theme
+from divtui.app.serve_guard import Guard, parse_origin, parse_public_url
+from divtui.app.serve_session import Session
+from divtui.app.served_process import (
+    DEFAULT_MAX_SESSIONS,
+    KIOSK_WARNING,
+    MEMORY_LIMIT,
+    app_argv,
+    clamp_size,
+)
 from divtui.core.errors import DivtuiError
 
-SERVED_DRIVER = "divtui.app.served_driver:ServedDriver"
-"""The driver each served app runs under (Textual reads it from $TEXTUAL_DRIVER)."""
-
-STOP_GRACE = 3.0
-"""Seconds an app gets to quit after a "quit" packet, and again after SIGTERM, before SIGKILL."""
+FULL_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>divtui is full</title></head>
+<body style="font-family: sans-serif; margin: 3em">
+<h1>divtui is full</h1>
+<p>All {seats} seats are taken. Please try again in a few minutes.</p>
+</body></html>
+"""
+"""The page (and the refused WebSocket's body) when `--max-sessions` visitors are in."""
 
 log = logging.getLogger("textual-serve")
 
@@ -84,10 +78,12 @@ _LOCAL_FONTS = """<style>
 """The same font from the files textual-serve ships in its static/fonts/: the page works offline."""
 
 
-def app_command(options: Sequence[str]) -> str:
-    """The shell command that starts one served app: this Python, divtui, these options."""
-    argv = ["env", f"TEXTUAL_DRIVER={SERVED_DRIVER}", sys.executable, "-m", "divtui", *options]
-    return "exec " + shlex.join(argv)
+def app_command(options: Sequence[str], *, kiosk: bool = True) -> str:
+    """The shell command that starts one served app: at most `MEMORY_LIMIT` of address space,
+    then this Python on divtui (kiosk unless told otherwise) with these options. Its driver and
+    environment come from `Session`."""
+    cap = f"ulimit -v {MEMORY_LIMIT // 1024} 2>/dev/null"  # fails only under a lower hard limit
+    return f"{cap}; exec {shlex.join(app_argv(options, kiosk=kiosk))}"
 
 
 def check_listen(host: str, port: int) -> None:
@@ -132,20 +128,29 @@ def serve(
     port: int,
     theme: str | None = None,
     url: str | None = None,
+    kiosk: bool = True,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+    allow_origins: Sequence[str] = (),
 ) -> int:
     """Check everything that can be checked, then serve the app until Ctrl+C or SIGTERM."""
     check_theme(theme)
+    reached_at = parse_public_url(url or public_url(host, port))
+    origins = [parse_origin(origin) for origin in allow_origins]
     check_listen(host, port)
+    if not kiosk:
+        sys.stderr.write(KIOSK_WARNING.format(user=getpass.getuser()))
     if not is_loopback(host):
         sys.stderr.write(
             f"divtui: warning: serving on {host}: anyone who can reach port {port} can use the "
-            "explorer, and its open and save dialogs read and write this machine's files\n"
+            "explorer\n"
         )
     server = DivtuiServer(
-        app_command([*options, *([f"--theme={theme}"] if theme is not None else [])]),
+        app_command([*options, *([f"--theme={theme}"] if theme is not None else [])], kiosk=kiosk),
         host=host,
         port=port,
-        public_url=url or public_url(host, port),
+        public_url=str(reached_at).rstrip("/"),
+        guard=Guard.for_server(host=host, port=port, public_url=reached_at, allow_origins=origins),
+        max_sessions=max_sessions,
     )
     server.serve()
     return 0
@@ -161,67 +166,58 @@ class _OfflineTemplates(jinja2.FileSystemLoader):
         return _REMOTE_FONTS.sub(_LOCAL_FONTS, source), filename, uptodate
 
 
-class _Session(AppService):
-    """One browser tab's app process, which `stop` guarantees to end (see the module docstring)."""
-
-    _stopped = False
-
-    async def stop(self) -> None:
-        """Ask the app to quit; after `STOP_GRACE` seconds terminate it, then kill it."""
-        if self._stopped:
-            return
-        self._stopped = True
-        process = self._process
-        try:
-            await asyncio.wait_for(super().stop(), STOP_GRACE)
-        except TimeoutError:
-            log.warning("the app did not quit within %s s; terminating it", STOP_GRACE)
-        finally:
-            if process is not None:
-                await _end(process)
-
-
-async def _end(process: asyncio.subprocess.Process) -> None:
-    """Wait for `process` to exit, reading and dropping its output meanwhile; signal it if not."""
-    drains = [
-        asyncio.create_task(_drain(stream)) for stream in (process.stdout, process.stderr) if stream
-    ]
-    try:
-        for ending in (None, signal.SIGTERM, signal.SIGKILL):
-            if process.returncode is not None:
-                return
-            if ending is not None:
-                try:
-                    process.send_signal(ending)
-                except ProcessLookupError:
-                    return
-            try:
-                await asyncio.wait_for(process.wait(), STOP_GRACE)
-            except TimeoutError:
-                continue
-            return
-    finally:
-        for drain in drains:
-            drain.cancel()
-
-
-async def _drain(stream: asyncio.StreamReader) -> None:
-    with contextlib.suppress(RuntimeError, ConnectionError):  # another reader, a closed pipe
-        while await stream.read(65536):
-            pass
-
-
 class DivtuiServer(Server):
-    """textual-serve's `Server`, offline, with app processes that end with their browser tab."""
+    """textual-serve's `Server`, offline and guarded, with at most `max_sessions` app processes,
+    each of which ends with its browser tab."""
 
-    def __init__(self, command: str, *, host: str, port: int, public_url: str) -> None:
+    def __init__(
+        self,
+        command: str,
+        *,
+        host: str,
+        port: int,
+        public_url: str,
+        guard: Guard,
+        max_sessions: int = DEFAULT_MAX_SESSIONS,
+    ) -> None:
         super().__init__(command, host=host, port=port, title="divtui", public_url=public_url)
+        self.guard = guard
+        self.max_sessions = max_sessions
         self._sockets: set[web.WebSocketResponse] = set()
+        self._sessions = 0
+        """Tabs with an app process, from the handshake until their app has ended."""
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
+        app.middlewares.append(self._check_host)
         aiohttp_jinja2.get_env(app).loader = _OfflineTemplates(self.templates_path)
         return app
+
+    @web.middleware
+    async def _check_host(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        """Answer only requests addressed to one of this server's names (DNS rebinding)."""
+        if not self.guard.allows_host(request.headers.get("Host")):
+            log.warning("refused a request for host %r", request.headers.get("Host"))
+            return web.Response(
+                status=403, text="divtui: this server does not answer to that host name\n"
+            )
+        return await handler(request)
+
+    def _full(self) -> web.HTTPServiceUnavailable:
+        return web.HTTPServiceUnavailable(
+            content_type="text/html",
+            text=FULL_PAGE.format(seats=self.max_sessions),
+            headers={"Retry-After": "60"},
+        )
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        """The page, or a plain "full" page when every seat is taken."""
+        if self._sessions >= self.max_sessions:
+            raise self._full()
+        page: web.StreamResponse = await super().handle_index(request)
+        return page
 
     async def on_startup(self, app: web.Application) -> None:
         self.console.print(f"divtui: serving the explorer on {self.public_url}", highlight=False)
@@ -234,12 +230,54 @@ class DivtuiServer(Server):
             return_exceptions=True,
         )
 
+    async def _process_messages(
+        self, websocket: web.WebSocketResponse, app_service: AppService
+    ) -> None:
+        """Relay the page's messages to the app; anything malformed is dropped, not raised."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+            except (ValueError, RecursionError):  # not JSON, or nested beyond reason
+                continue
+            if not isinstance(envelope, list) or not envelope:
+                continue
+            kind, data = envelope[0], (envelope[1] if len(envelope) > 1 else None)
+            if kind == "stdin" and isinstance(data, str):
+                await app_service.send_bytes(data.encode("utf-8"))
+            elif kind == "resize" and isinstance(data, dict):
+                width, height = clamp_size(data.get("width"), data.get("height"))
+                await app_service.set_terminal_size(width, height)
+            elif kind == "ping" and isinstance(data, str) and len(data) <= 32:
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await app_service.blur()
+            elif kind == "focus":
+                await app_service.focus()
+
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """textual-serve's handler, with a `_Session` that is always stopped, even on cancel."""
+        """textual-serve's handler, behind the Origin check and the seat count, with a `Session`
+        that is always stopped, even on cancel."""
+        origin = request.headers.get("Origin")
+        if not self.guard.allows_origin(origin):
+            log.warning("refused a websocket from a page of %r", origin)
+            raise web.HTTPForbidden(
+                text="divtui: refused: the page that opened this connection is not this "
+                "server's (see divtui serve --allow-origin)\n",
+            )
+        if self._sessions >= self.max_sessions:
+            raise self._full()
+        self._sessions += 1
+        try:
+            return await self._run_session(request)
+        finally:
+            self._sessions -= 1
+
+    async def _run_session(self, request: web.Request) -> web.WebSocketResponse:
         websocket = web.WebSocketResponse(heartbeat=15)
-        width = to_int(request.query.get("width", "80"), 80)
-        height = to_int(request.query.get("height", "24"), 24)
-        session: _Session | None = None
+        width, height = clamp_size(request.query.get("width"), request.query.get("height"))
+        session: Session | None = None
 
         async def close() -> None:  # the app said "exit": end the tab's session
             await websocket.close()
@@ -247,7 +285,7 @@ class DivtuiServer(Server):
         try:
             await websocket.prepare(request)
             self._sockets.add(websocket)
-            session = _Session(
+            session = Session(
                 self.command,
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,

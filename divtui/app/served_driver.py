@@ -6,7 +6,12 @@ file that thread just returns: nothing tells the app, which then runs on, unreac
 (an orphan when the server was killed). And once the server has stopped reading, every frame the
 app writes fails with `BrokenPipeError`. Either means that no browser can reach this process
 again, so the driver asks the app to quit, the same way the server's own "quit" packet does.
-(`divtui.app.serve` explains the server's half of the clean-up.)
+(`divtui.app.serve_session` explains the server's half of the clean-up.)
+
+It also starts the app focused. Textual's web driver posts an `AppBlur` as it starts (the page's
+terminal has no keyboard focus until it is clicked), and Textual's `Footer` does not compose its
+keys while the app is blurred: the page showed a blank footer until the first click. A terminal
+app starts focused; so does a served one, and the page's own focus and blur events follow.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import os
 from functools import partial
 from typing import Any
 
-from textual import messages
+from textual import events, messages
 from textual.app import App
 from textual.drivers.web_driver import WebDriver
 
@@ -35,6 +40,11 @@ class ServedDriver(WebDriver):
         self._write = partial(self._write_or_leave)
         self._output_broken = False
         """The server stopped reading our output: further frames are dropped."""
+
+    def start_application_mode(self) -> None:
+        """Start as the web driver does, then undo its initial blur (see the module docstring)."""
+        super().start_application_mode()
+        self._app.call_later(self._app.post_message, events.AppFocus())
 
     def run_input_thread(self) -> None:
         """Read the server's packets; when stdin ends before the app stopped, quit."""

@@ -1,6 +1,6 @@
 """divtui over real SSH, the way a demo gives it to visitors.
 
-OpenSSH's sshd serves `python -m divtui --preset weather` as a forced command
+OpenSSH's sshd serves `python -m divtui --kiosk --preset weather` as a forced command
 (`command="…",restrict,pty` in authorized_keys); a real ssh client runs inside a 120x40 tmux
 session, edits a cell with keys, and the test reads the new KL(p‖q) off the screen. When the client
 is killed, the remote divtui must exit: nothing may be left running on the server.
@@ -11,20 +11,17 @@ Without them the test skips, unless CI is set: then it fails, so CI cannot pass 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pwd
 import re
 import secrets
 import shlex
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,135 +31,44 @@ import divtui
 from divtui.core.presets import preset
 from divtui.core.report import format_value
 
+from .terminal import (
+    APP_START_TIMEOUT,
+    HEIGHT,
+    POLL,
+    WIDTH,
+    Tmux,
+    Tools,
+    cmdline,
+    descendants,
+    describe,
+    environment,
+    kl_shown,
+    new_key,
+    pids,
+    proc,
+    running,
+    set_uniform_rain_to_point_4,
+    signal_all,
+    ssh_client,
+    wait_until,
+)
+
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="finds the remote process through Linux's /proc"
 )
 
-WIDTH, HEIGHT = 120, 40
 SSHD_START_TIMEOUT = 15.0
 """Seconds for sshd to say it is listening."""
-APP_START_TIMEOUT = 60.0
-"""Seconds for the first screen: key exchange, a fresh interpreter, imports and the first paint."""
-KEY_TIMEOUT = 20.0
-"""Seconds for one key press to show on the screen."""
 EXIT_TIMEOUT = 5.0
 """Seconds the remote divtui may take to go once its client has gone."""
-POLL = 0.1
 
-FORCED_COMMAND = [sys.executable, "-m", "divtui", "--preset", "weather"]
+FORCED_COMMAND = [sys.executable, "-m", "divtui", "--kiosk", "--preset", "weather"]
 """What every login with the client key runs: the interpreter running this test, so its divtui."""
 MARKER_VARIABLE = "DIVTUI_SSH_TEST_MARKER"
 """Set by sshd (SetEnv) for the forced command, so the test finds exactly its own process."""
 CLIENT_ENVIRONMENT = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
 """The client terminal's self-description: TERM travels in the pty request, COLORTERM by
 SendEnv/AcceptEnv. The remote process must see both."""
-
-KL_ROW = re.compile(r"KL\(p‖q\)\s+([0-9][0-9.e+-]*|∞)")
-"""The KL(p‖q) row of the measures panel (the chart legend has no number after the name)."""
-EDITOR_HOLDS_POINT_4 = re.compile(r"uniform\(rain\) = \W*\.4(?![0-9])")
-"""The cell editor on uniform(rain), holding `.4`."""
-SGR = re.compile(r"\x1b\[([0-9;:]*)m")
-"""A Select Graphic Rendition sequence, as `tmux capture-pane -e` writes styles."""
-
-
-# --- the tools ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tools:
-    """Paths of the OpenSSH and tmux programs."""
-
-    sshd: str
-    ssh: str
-    ssh_keygen: str
-    tmux: str
-
-
-@pytest.fixture(scope="module")
-def tools() -> Tools:
-    """The programs, or a skip (a failure when CI is set) naming what is missing."""
-    sshd = "/usr/sbin/sshd" if os.access("/usr/sbin/sshd", os.X_OK) else shutil.which("sshd")
-    ssh, ssh_keygen, tmux = (shutil.which(name) for name in ("ssh", "ssh-keygen", "tmux"))
-    found = {"sshd": sshd, "ssh": ssh, "ssh-keygen": ssh_keygen, "tmux": tmux}
-    missing = [name for name, path in found.items() if path is None]
-    if missing:
-        reason = (
-            f"not found: {', '.join(missing)} (apt-get install openssh-server openssh-client tmux)"
-        )
-        if os.environ.get("CI") is not None:
-            pytest.fail(f"{reason}; CI is set, so the SSH demo must run, not skip", pytrace=False)
-        pytest.skip(reason)
-    assert sshd and ssh and ssh_keygen and tmux
-    return Tools(sshd=sshd, ssh=ssh, ssh_keygen=ssh_keygen, tmux=tmux)
-
-
-# --- processes, read from /proc -------------------------------------------------------------
-
-
-def _proc(pid: int, name: str) -> bytes | None:
-    """`/proc/PID/NAME`, or None when the process is gone or not ours to read."""
-    try:
-        return Path(f"/proc/{pid}/{name}").read_bytes()
-    except OSError:
-        return None
-
-
-def _state(pid: int) -> str | None:
-    """The process state letter (`R`, `S`, `Z` …), or None when there is no such process."""
-    stat = _proc(pid, "stat")
-    return None if stat is None else stat.rsplit(b")", 1)[1].split()[0].decode()
-
-
-def _parent(pid: int) -> int | None:
-    stat = _proc(pid, "stat")
-    return None if stat is None else int(stat.rsplit(b")", 1)[1].split()[1])
-
-
-def _cmdline(pid: int) -> list[str]:
-    raw = _proc(pid, "cmdline") or b""
-    return [part.decode(errors="replace") for part in raw.split(b"\0")[:-1]]
-
-
-def _environment(pid: int) -> dict[str, str]:
-    raw = _proc(pid, "environ") or b""
-    pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
-    return {name.decode(errors="replace"): value.decode(errors="replace") for name, value in pairs}
-
-
-def _pids() -> list[int]:
-    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
-
-
-def _running(pid: int) -> bool:
-    """Whether the process exists and has not exited (a zombie has exited; it awaits its reaper)."""
-    return _state(pid) not in (None, "Z")
-
-
-def _descendants(root: int) -> list[int]:
-    """Every process below `root`, children first."""
-    children: dict[int, list[int]] = {}
-    for pid in _pids():
-        parent = _parent(pid)
-        if parent is not None:
-            children.setdefault(parent, []).append(pid)
-    found: list[int] = []
-    todo = list(children.get(root, []))
-    while todo:
-        pid = todo.pop(0)
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def _describe(pids: Sequence[int]) -> str:
-    return "\n".join(f"  {pid} [{_state(pid)}] {shlex.join(_cmdline(pid))}" for pid in pids)
-
-
-def _signal_all(pids: Sequence[int], signum: signal.Signals) -> None:
-    for pid in pids:
-        if _running(pid):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signum)
 
 
 # --- sshd -----------------------------------------------------------------------------------
@@ -183,8 +89,8 @@ class SshServer:
         tag = f"{MARKER_VARIABLE}={self.marker}".encode()
         return [
             pid
-            for pid in _pids()
-            if tag in (_proc(pid, "environ") or b"").split(b"\0") and _running(pid)
+            for pid in pids()
+            if tag in (proc(pid, "environ") or b"").split(b"\0") and running(pid)
         ]
 
     def log_tail(self, lines: int = 25) -> str:
@@ -267,20 +173,20 @@ def _wait_listening(process: subprocess.Popen[bytes], log: Path, port: int) -> b
 
 def _stop_sshd(process: subprocess.Popen[bytes], server: SshServer | None) -> None:
     """Stop sshd, its per-connection children and anything they left, by process id."""
-    family = _descendants(process.pid) if process.poll() is None else []
+    family = descendants(process.pid) if process.poll() is None else []
     if server is not None:
         family += [pid for pid in server.divtui_processes() if pid not in family]
     process.terminate()
-    _signal_all(family, signal.SIGTERM)
+    signal_all(family, signal.SIGTERM)
     try:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
     deadline = time.monotonic() + 5
-    while any(_running(pid) for pid in family) and time.monotonic() < deadline:
+    while any(running(pid) for pid in family) and time.monotonic() < deadline:
         time.sleep(POLL)
-    _signal_all(family, signal.SIGKILL)
+    signal_all(family, signal.SIGKILL)
 
 
 @pytest.fixture
@@ -292,12 +198,7 @@ def ssh_server(tools: Tools, tmp_path: Path) -> Iterator[SshServer]:
     home.mkdir(parents=True)
     host_key, client_key = base / "host_ed25519", base / "client_ed25519"
     for key in (host_key, client_key):
-        subprocess.run(
-            [tools.ssh_keygen, "-q", "-t", "ed25519", "-N", "", "-C", "divtui-test", "-f", key],
-            check=True,
-            capture_output=True,
-            timeout=30,
-        )
+        new_key(tools, key)
     command = shlex.join(FORCED_COMMAND).replace('"', '\\"')
     public_key = Path(f"{client_key}.pub").read_text().strip()
     (base / "authorized_keys").write_text(f'command="{command}",restrict,pty {public_key}\n')
@@ -345,145 +246,7 @@ def ssh_server(tools: Tools, tmp_path: Path) -> Iterator[SshServer]:
             _stop_sshd(process, server)
 
 
-# --- tmux -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tmux:
-    """One session on a private tmux server (its own socket and configuration)."""
-
-    program: str
-    config: Path
-    socket_path: Path
-    session: str
-    environment: dict[str, str]
-
-    def run(self, *args: str, check: bool = True) -> str:
-        command = [self.program, "-u", "-f", str(self.config), "-S", str(self.socket_path), *args]
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            encoding="utf-8",
-            errors="replace",
-            env=self.environment,
-            timeout=30,
-            check=False,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"{shlex.join(command)} failed: {result.stderr.strip()}")
-        return result.stdout
-
-    def start(self, command: Sequence[str]) -> None:
-        """Run `command` (executed directly, no shell) in a new detached session."""
-        self.run(
-            "new-session", "-d", "-s", self.session, "-x", str(WIDTH), "-y", str(HEIGHT), *command
-        )
-
-    def show(self, template: str) -> str:
-        """A tmux format (`#{pane_pid}` …) for the session's pane."""
-        return self.run("display-message", "-p", "-t", self.session, template).strip()
-
-    def capture(self, *, styles: bool = False) -> str:
-        """The visible screen as text; with `styles`, with its SGR escape sequences."""
-        return self.run("capture-pane", "-p", *(["-e"] if styles else []), "-t", self.session)
-
-    def keys(self, *names: str) -> None:
-        self.run("send-keys", "-t", self.session, *names)
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", self.session, "-l", text)
-
-
-@pytest.fixture
-def tmux(tools: Tools, tmp_path: Path) -> Iterator[Tmux]:
-    """A private tmux server, killed afterwards whatever happened. No status line, so the pane is
-    the whole 120x40 window; a pane whose program exited stays, so its last words can be read."""
-    config = tmp_path / "tmux.conf"
-    config.write_text("set -g status off\nset -g remain-on-exit on\n")
-    environment = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
-    # A socket path must be short (about 100 bytes), and tmp_path need not be.
-    sockets = Path(tempfile.mkdtemp(prefix="divtui-tmux-"))
-    name = f"divtui-ssh-{secrets.token_hex(4)}"
-    session = Tmux(tools.tmux, config, sockets / "socket", session=name, environment=environment)
-    try:
-        yield session
-    finally:
-        session.run("kill-server", check=False)
-        shutil.rmtree(sockets, ignore_errors=True)
-
-
 # --- the test -------------------------------------------------------------------------------
-
-
-def _kl_shown(pane: str) -> str | None:
-    match = KL_ROW.search(pane)
-    return match.group(1) if match else None
-
-
-def _bold_characters(line: str) -> tuple[str, list[bool]]:
-    """A captured line (with SGR sequences) as plain text and, per character, whether it is bold."""
-    text: list[str] = []
-    bold_flags: list[bool] = []
-    bold = False
-    position = 0
-    for match in [*SGR.finditer(line), None]:
-        end = match.start() if match else len(line)
-        text.append(line[position:end])
-        bold_flags.extend([bold] * (end - position))
-        if match is None:
-            break
-        position = match.end()
-        parameters = match.group(1).split(";")
-        index = 0
-        while index < len(parameters):
-            code = parameters[index]
-            if code in ("", "0", "22"):
-                bold = False
-            elif code == "1":
-                bold = True
-            elif code in ("38", "48", "58") and index + 1 < len(parameters):
-                index += {"5": 2, "2": 4}.get(parameters[index + 1], 0)  # skip the colour
-            index += 1
-    return "".join(text), bold_flags
-
-
-def _cursor_on(styled_pane: str, label: str, value: str) -> bool:
-    """Whether the grid cursor (bold: the default block cursor style, which divtui-dark keeps) is on
-    the first cell showing `value` in the row of outcome `label`, and on no other cell of it."""
-    for line in styled_pane.splitlines():
-        text, bold = _bold_characters(line)
-        if re.match(rf"│ {re.escape(label)}\s", text):
-            start = text.find(f" {value} ") + 1
-            row_end = text.find("│", 1)
-            cells = re.finditer(r"\S+", text[: row_end if row_end > 0 else len(text)])
-            bold_cells = {m.start() for m in cells if any(bold[m.start() : m.end()])}
-            return start > 0 and bold_cells == {start}
-    return False
-
-
-def _wait_for(
-    tmux: Tmux,
-    server: SshServer,
-    what: str,
-    condition: Callable[[str], bool],
-    timeout: float,
-    *,
-    styles: bool = False,
-) -> str:
-    """Poll the pane until `condition` holds; fail with the last screen and the sshd log."""
-    deadline = time.monotonic() + timeout
-    while True:
-        pane = tmux.capture(styles=styles)
-        if condition(pane):
-            return pane
-        dead, status = (tmux.show("#{pane_dead} #{pane_dead_status}").split() + [""])[:2]
-        if dead == "1" or time.monotonic() > deadline:
-            why = f"the ssh client exited ({status})" if dead == "1" else f"{timeout:.0f} s passed"
-            raise AssertionError(
-                f"waiting for {what}: {why}\n--- last pane ---\n{tmux.capture()}\n"
-                f"--- sshd log ---\n{server.log_tail()}"
-            )
-        time.sleep(POLL)
 
 
 def test_divtui_over_ssh_edits_a_cell_and_leaves_with_its_client(
@@ -497,88 +260,40 @@ def test_divtui_over_ssh_edits_a_cell_and_leaves_with_its_client(
         [
             "env",
             *(f"{name}={value}" for name, value in CLIENT_ENVIRONMENT.items()),
-            tools.ssh,
-            "-tt",
-            "-F",
-            "/dev/null",
-            "-p",
-            str(ssh_server.port),
-            "-i",
-            str(ssh_server.client_key),
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "ConnectTimeout=15",
+            *ssh_client(tools, ssh_server.port, ssh_server.client_key, "-tt"),
             "-o",
             "SendEnv=COLORTERM",
             f"{ssh_server.user}@127.0.0.1",
         ]
     )
     assert tmux.show("#{pane_width}x#{pane_height}") == f"{WIDTH}x{HEIGHT}"
-
-    def wait_for(
-        what: str,
-        condition: Callable[[str], bool],
-        timeout: float = KEY_TIMEOUT,
-        *,
-        styles: bool = False,
-    ) -> str:
-        return _wait_for(tmux, ssh_server, what, condition, timeout, styles=styles)
-
-    wait_for(
+    tmux.wait_for(
         f"the explorer with KL(p‖q) = {kl_before}",
-        lambda pane: "Distributions" in pane and _kl_shown(pane) == kl_before,
+        lambda pane: "Distributions" in pane and kl_shown(pane) == kl_before,
         APP_START_TIMEOUT,
+        log=ssh_server.log_tail,
     )
     remote = ssh_server.divtui_processes()
-    assert len(remote) == 1, f"expected one divtui started by sshd, found:\n{_describe(remote)}"
-    assert _cmdline(remote[0]) == FORCED_COMMAND
-    environment = _environment(remote[0])
-    seen = {name: environment.get(name) for name in CLIENT_ENVIRONMENT}
+    assert len(remote) == 1, f"expected one divtui started by sshd, found:\n{describe(remote)}"
+    assert cmdline(remote[0]) == FORCED_COMMAND
+    variables = environment(remote[0])
+    seen = {name: variables.get(name) for name in CLIENT_ENVIRONMENT}
     assert seen == CLIENT_ENVIRONMENT, "the client's TERM and COLORTERM must reach divtui"
 
     # The cursor starts on p(rain); one step right is uniform(rain), and `.` opens its editor.
-    # Each key waits for the screen to show the previous one: a bound key (Right) is resolved
-    # when it reaches the App, and a `.` sent right behind it can move the focus to the editor
-    # first (Textualize/textual#6605), as a fast typist over a laggy link could too.
-    wait_for(
-        "the cursor on p(rain)",
-        lambda pane: _cursor_on(pane, "rain", "0.1400"),
-        styles=True,
-    )
-    tmux.keys("Right")
-    wait_for(
-        "the cursor on uniform(rain)",
-        lambda pane: _cursor_on(pane, "rain", "0.2500"),
-        styles=True,
-    )
-    tmux.type(".")
-    wait_for("the editor on uniform(rain)", lambda pane: "uniform(rain) =" in pane)
-    tmux.type("4")
-    wait_for("`.4` in the editor", lambda pane: EDITOR_HOLDS_POINT_4.search(pane) is not None)
-    tmux.keys("Enter")
-    pane = wait_for(
+    set_uniform_rain_to_point_4(tmux, ssh_server.log_tail)
+    tmux.wait_for(
         f"KL(p‖q) = {kl_after} after uniform(rain) = 0.4",
-        lambda pane: _kl_shown(pane) == kl_after,
+        lambda pane: kl_shown(pane) == kl_after,
+        log=ssh_server.log_tail,
     )
-    assert re.search(r"rain\s+0\.1400\s+0\.4000", pane), pane
 
     client = int(tmux.show("#{pane_pid}"))
-    assert _cmdline(client)[:1] == [tools.ssh], f"the pane runs {_cmdline(client)}, not ssh"
+    assert cmdline(client)[:1] == [tools.ssh], f"the pane runs {cmdline(client)}, not ssh"
     os.kill(client, signal.SIGKILL)  # the visitor's connection is gone, without a goodbye
-    deadline = time.monotonic() + EXIT_TIMEOUT
-    while ssh_server.divtui_processes() and time.monotonic() < deadline:
-        time.sleep(POLL)
+    ended = wait_until(lambda: not ssh_server.divtui_processes(), EXIT_TIMEOUT)
     left = ssh_server.divtui_processes()
-    assert not left, (
+    assert ended, (
         f"divtui still runs {EXIT_TIMEOUT:.0f} s after its ssh client was killed:\n"
-        f"{_describe(left)}\n--- sshd log ---\n{ssh_server.log_tail()}"
+        f"{describe(left)}\n--- sshd log ---\n{ssh_server.log_tail()}"
     )

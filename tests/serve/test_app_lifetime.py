@@ -23,8 +23,8 @@ import aiohttp
 import pytest
 from textual_serve.download_manager import DownloadManager
 
-from divtui.app import serve as serve_module
-from divtui.app.serve import SERVED_DRIVER, _Session
+from divtui.app import serve_session
+from divtui.app.serve_session import SERVED_DRIVER, Session
 
 from .processes import (
     children,
@@ -106,7 +106,7 @@ def test_the_app_quits_when_its_output_breaks(served_app: subprocess.Popen[bytes
 
 async def test_a_session_kills_an_app_that_will_not_quit(monkeypatch: pytest.MonkeyPatch) -> None:
     """No "quit" packet, no SIGTERM stops this one: after the grace periods, SIGKILL does."""
-    monkeypatch.setattr(serve_module, "STOP_GRACE", 0.3)
+    monkeypatch.setattr(serve_session, "STOP_GRACE", 0.3)
     stubborn = (
         "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
         "sys.stdout.write('__GANGLION__\\n'); sys.stdout.flush(); time.sleep(60)"
@@ -119,7 +119,7 @@ async def test_a_session_kills_an_app_that_will_not_quit(monkeypatch: pytest.Mon
     async def close() -> None:
         pass
 
-    session = _Session(
+    session = Session(
         f"exec {shlex.join([sys.executable, '-c', stubborn])}",
         write_bytes=keep,
         write_str=keep,
@@ -159,7 +159,7 @@ def test_stopping_the_server_ends_the_apps_of_open_tabs(tmp_path: Path) -> None:
         async def open_tab_then_stop_server() -> None:
             async with aiohttp.ClientSession() as client:
                 url = f"http://127.0.0.1:{port}/ws?width=100&height=30"
-                async with client.ws_connect(url) as websocket:
+                async with client.ws_connect(url, origin=f"http://127.0.0.1:{port}") as websocket:
                     first = await websocket.receive(timeout=30)  # the app has drawn
                     assert first.type == aiohttp.WSMsgType.BINARY, first
                     apps.extend(children(server.pid))

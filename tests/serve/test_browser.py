@@ -8,12 +8,15 @@ and keeps it in `window.__divtuiTerminal`.
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import importlib.util
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -79,6 +82,8 @@ KEY_PAUSE_MS = 200
 """Milliseconds between keystrokes."""
 
 KL_ROW = re.compile(r"KL\(p‖q\)\s+(\S+)")
+FOOTER = re.compile(r"\bq Quit\b")
+"""The footer's last key, on the terminal's last row."""
 
 
 def _require_browser() -> None:
@@ -95,31 +100,52 @@ def _require_browser() -> None:
         pytest.skip(message)
 
 
+Server = tuple[subprocess.Popen[bytes], int, Path]
+"""A running `divtui serve`, the port it listens on, and its log."""
+
+SECRET = "DIVTUI_TEST_SERVER_SECRET"
+"""A variable only the server's environment holds: no app may see it."""
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
-    """`divtui serve` on a free port of 127.0.0.1, listening; killed afterwards if still running."""
+def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start `divtui serve` with extra options on a free port of 127.0.0.1, and wait until it
+    listens; every server started is killed afterwards, with anything it left, if still running."""
     _require_browser()
-    port = free_port()
-    log = tmp_path / "serve.log"
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "divtui", "serve", "--port", str(port)],
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    try:
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*options: str) -> Server:
+        port = free_port()
+        log = tmp_path / f"serve-{len(started)}.log"
+        env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), SECRET: "hunter2"}
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "divtui", "serve", "--port", str(port), *options],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        started.append(process)
         if not wait_until_listening(port, timeout=30, alive=lambda: process.poll() is None):
             pytest.fail(f"divtui serve did not listen on port {port}:\n{log.read_text()}")
-        yield process, port, log
+        return process, port, log
+
+    try:
+        yield start
     finally:
-        leftovers = descendants(process.pid)
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        kill_all(leftovers)
+        for process in started:
+            leftovers = descendants(process.pid)
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=10)
+            kill_all(leftovers)
+
+
+@pytest.fixture
+def server(start_server: Callable[..., Server]) -> Server:
+    """`divtui serve` with its defaults."""
+    return start_server()
 
 
 def _screen(page: Page) -> str:
@@ -188,11 +214,18 @@ def test_the_app_works_in_a_browser_and_ends_with_it(
             page.add_init_script(CATCH_TERMINAL)
             page.goto(url)
 
-            _wait_for_screen(page, lambda text: "Distributions" in text, "the app's first screen")
+            # The footer is drawn on the first paint, before any click (it stayed blank until one).
+            _wait_for_screen(
+                page,
+                lambda text: "Distributions" in text and bool(FOOTER.search(text.splitlines()[-1])),
+                "the app's first screen, footer included",
+            )
             kl = f"{weather.measures[0].kl:.4f}"
             _wait_for_screen(page, lambda text: _kl_shown(text) == kl, f"KL(p‖q) = {kl}")
             apps = _app_processes(process.pid)
             assert len(apps) == 1, f"expected one app process, found {apps}"
+            assert cmdline(apps[0])[-2:] == ["divtui", "--kiosk"], cmdline(apps[0])
+            assert SECRET.encode() not in Path(f"/proc/{apps[0]}/environ").read_bytes()
 
             # Typed at a person's pace: this test is about the browser round trip; how the app
             # orders keys that arrive in one burst is tests/app's business.
@@ -233,3 +266,115 @@ def test_the_app_works_in_a_browser_and_ends_with_it(
     assert status == 0, output
     assert "Traceback" not in output, output
     assert not _app_processes(process.pid)
+
+
+FOREIGN_PAGE = """<!DOCTYPE html>
+<html><body><script>
+window.__result = "pending";
+const socket = new WebSocket("ws://127.0.0.1:{port}/ws?width=80&height=24");
+socket.binaryType = "arraybuffer";
+socket.onmessage = () => {{ window.__result = "drove the app"; }};
+socket.onclose = () => {{ if (window.__result === "pending") window.__result = "refused"; }};
+</script></body></html>
+"""
+"""A page of another origin that tries to drive the app through the server's websocket."""
+
+
+@contextlib.contextmanager
+def _foreign_site(html: Callable[[], str]) -> Iterator[int]:
+    """An HTTP server of its own on another port of 127.0.0.1 that serves `html()` at /."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            body = html().encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site.server_address[1]
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+@pytest.mark.parametrize("allowed", [False, True], ids=["foreign", "allowed"])
+def test_a_page_of_another_origin_cannot_open_the_socket(
+    allowed: bool, start_server: Callable[..., Server]
+) -> None:
+    """And a foreign name resolving here (DNS rebinding) is refused at the door. With
+    --allow-origin, the same page does reach the app: the refusal is the server's doing."""
+    from playwright.sync_api import sync_playwright
+
+    server_port: list[int] = []
+    with _foreign_site(lambda: FOREIGN_PAGE.format(port=server_port[0])) as page_port:
+        origin = f"http://127.0.0.1:{page_port}"
+        process, port, log = start_server(*(["--allow-origin", origin] if allowed else []))
+        server_port.append(port)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebind.test 127.0.0.1"],
+                timeout=60_000,
+            )
+            try:
+                page = browser.new_page()
+                page.set_default_timeout(30_000)
+                page.goto(f"{origin}/")
+                page.wait_for_function("window.__result !== 'pending'", timeout=30_000)
+                result = page.evaluate("window.__result")
+                apps = _app_processes(process.pid)
+                rebound = page.goto(f"http://rebind.test:{port}/")
+                assert rebound is not None and rebound.status == 403
+            finally:
+                browser.close()
+    if allowed:
+        assert result == "drove the app", log.read_text()
+        assert len(apps) == 1
+    else:
+        assert result == "refused", log.read_text()
+        assert apps == []
+        assert "refused a websocket" in log.read_text()
+
+
+def test_one_past_max_sessions_gets_the_full_page(start_server: Callable[..., Server]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    process, port, log = start_server("--max-sessions", "2")
+    url = f"http://127.0.0.1:{port}/"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
+        )
+        try:
+            tabs = [browser.new_page() for _seat in range(2)]
+            for tab in tabs:  # both apps start together
+                tab.set_default_timeout(30_000)
+                tab.add_init_script(CATCH_TERMINAL)
+                tab.goto(url)
+            for tab in tabs:
+                _wait_for_screen(tab, lambda text: "Distributions" in text, "the app")
+            assert len(_app_processes(process.pid)) == 2
+            third = browser.new_page()
+            answer = third.goto(url)
+            assert answer is not None and answer.status == 503
+            assert "divtui is full" in third.inner_text("body")
+            assert "2 seats" in third.inner_text("body")
+            assert len(_app_processes(process.pid)) == 2
+
+            tabs[0].close()  # a seat frees once that tab's app has ended
+            deadline = time.monotonic() + 20
+            while (answer := third.goto(url)) is not None and answer.status == 503:
+                assert time.monotonic() < deadline, "the freed seat was not given again"
+                third.wait_for_timeout(200)
+            assert answer is not None and answer.status == 200
+        finally:
+            browser.close()

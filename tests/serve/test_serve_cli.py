@@ -16,7 +16,8 @@ import pytest
 from textual_serve.server import Server
 
 from divtui.app import serve as serve_module
-from divtui.app.serve import SERVED_DRIVER, _OfflineTemplates, app_command, is_loopback, public_url
+from divtui.app.serve import _OfflineTemplates, app_command, is_loopback, public_url
+from divtui.app.served_process import MEMORY_LIMIT
 from divtui.cli import main
 
 
@@ -27,7 +28,12 @@ def _serve(args: Sequence[str], tmp_path: Path) -> subprocess.CompletedProcess[s
         capture_output=True,
         encoding="utf-8",
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": str(tmp_path), "COLUMNS": "100"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "XDG_CONFIG_HOME": str(tmp_path),
+            "XDG_STATE_HOME": str(tmp_path / "state"),
+            "COLUMNS": "100",
+        },
         timeout=60,
         check=False,
     )
@@ -46,6 +52,20 @@ def _serve(args: Sequence[str], tmp_path: Path) -> subprocess.CompletedProcess[s
         (["--port", "http"], "argument --port: 'http' is not a port number (1–65535)"),
         (["--port", "65536"], "is not a port number"),
         (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--max-sessions", "0"], "argument --max-sessions: '0' is not a count ≥ 1"),
+        (["--max-sessions", "many"], "argument --max-sessions: 'many' is not a count ≥ 1"),
+        (["--allow-origin", "evil.example"], "--allow-origin 'evil.example': not an origin"),
+        (["--allow-origin", "https://x.org/page"], "--allow-origin 'https://x.org/page'"),
+        (["--public-url", "demo.example.org"], "--public-url 'demo.example.org': not an http"),
+        (["--open"], "--open goes with --ssh"),
+        (["--authorized-keys", "keys"], "--authorized-keys goes with --ssh"),
+        (["--ssh"], "give --authorized-keys FILE (who may log in) or --open (anyone)"),
+        (["--ssh", "--open", "--authorized-keys", "k"], "not both nor neither"),
+        (["--ssh", "--open", "--public-url", "http://x.org"], "--public-url is for browsers"),
+        (["--ssh", "--open", "--allow-origin", "http://x.org"], "--allow-origin is for browsers"),
+        (["--ssh", "--authorized-keys", "nope"], "--authorized-keys nope: not a regular file"),
+        (["--ssh", "--open", "--theme", "nope"], "unknown theme 'nope'"),
+        (["--ssh", "--open", "--preset", "nope"], "unknown preset 'nope'"),
     ],
 )
 def test_a_bad_option_is_one_error_line_and_status_2(
@@ -59,17 +79,19 @@ def test_a_bad_option_is_one_error_line_and_status_2(
     assert message in result.stderr
 
 
-def test_a_port_in_use_is_an_error_before_the_server_starts(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ssh", [[], ["--ssh", "--open"]])
+def test_a_port_in_use_is_an_error_before_the_server_starts(ssh: list[str], tmp_path: Path) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = _serve(["--port", str(port)], tmp_path)
+        result = _serve([*ssh, "--port", str(port)], tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr == f"divtui: error: cannot listen on 127.0.0.1 port {port}: " + (
-        "Address already in use\n"
+    assert result.stderr.endswith(
+        f"divtui: error: cannot listen on 127.0.0.1 port {port}: Address already in use\n"
     )
+    assert result.stderr.count("\n") == 1
 
 
 def test_serve_hands_the_scenario_options_to_every_app(
@@ -96,6 +118,9 @@ def test_serve_hands_the_scenario_options_to_every_app(
         "port": 8000,
         "theme": "divtui-light",
         "url": None,
+        "kiosk": True,
+        "max_sessions": 16,
+        "allow_origins": [],
     }
     seen.clear()
     assert (
@@ -130,18 +155,13 @@ def test_each_app_reads_the_same_scenario_from_the_options_it_is_given(
     assert capsys.readouterr().out == direct
 
 
-def test_the_app_command_runs_this_python_on_divtui_under_the_served_driver() -> None:
+def test_the_app_command_runs_this_python_on_kiosk_divtui() -> None:
     options = ["--p", "rain=.5 snow=.5", "--q", "it's: rain=.2 snow=.8", "--theme", "nord"]
+    cap = ["ulimit", "-v", str(MEMORY_LIMIT // 1024), "2>/dev/null;"]
     words = shlex.split(app_command(options))
-    assert words == [
-        "exec",
-        "env",
-        f"TEXTUAL_DRIVER={SERVED_DRIVER}",
-        sys.executable,
-        "-m",
-        "divtui",
-        *options,
-    ]
+    assert words == [*cap, "exec", sys.executable, "-m", "divtui", "--kiosk", *options]
+    words = shlex.split(app_command(options, kiosk=False))
+    assert words == [*cap, "exec", sys.executable, "-m", "divtui", *options]
 
 
 def test_the_page_loads_its_font_from_the_server_not_the_internet() -> None:
