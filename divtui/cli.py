@@ -302,7 +302,7 @@ def _report(argv: Sequence[str]) -> int:
 
 
 def _serve(argv: Sequence[str]) -> int:
-    from divtui.serve_command import serve_command  # its parser lives beside this one
+    from divtui.serve.command import serve_command  # its parser lives beside this one
 
     return serve_command(argv)
 

@@ -6,7 +6,7 @@ file that thread just returns: nothing tells the app, which then runs on, unreac
 (an orphan when the server was killed). And once the server has stopped reading, every frame the
 app writes fails with `BrokenPipeError`. Either means that no browser can reach this process
 again, so the driver asks the app to quit, the same way the server's own "quit" packet does.
-(`divtui.app.serve_session` explains the server's half of the clean-up.)
+(`divtui.serve.web_session` explains the server's half of the clean-up.)
 
 It also starts the app focused. Textual's web driver posts an `AppBlur` as it starts (the page's
 terminal has no keyboard focus until it is clicked), and Textual's `Footer` does not compose its

@@ -26,10 +26,10 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from divtui.app.served_process import MAX_COLUMNS, MAX_ROWS, MEMORY_LIMIT
-from divtui.app.ssh_session import FULL, GOODBYE, NO_TERMINAL
 from divtui.core.presets import preset
 from divtui.core.report import format_value
+from divtui.serve.process import MAX_COLUMNS, MAX_ROWS, MEMORY_LIMIT
+from divtui.serve.ssh_session import FULL, GOODBYE, NO_TERMINAL
 
 from .terminal import (
     APP_START_TIMEOUT,

@@ -1,6 +1,6 @@
 """A served app never outlives the way to reach it (no browser needed).
 
-See `divtui.app.serve` for why: textual-serve only *asks* an app to quit, and Textual's web driver
+See `divtui.serve.web` for why: textual-serve only *asks* an app to quit, and Textual's web driver
 ignores the end of its input. These tests cover both halves of divtui's fix: the app quits on its
 own when the server vanishes, and the server ends an app that will not quit.
 """
@@ -23,8 +23,8 @@ import aiohttp
 import pytest
 from textual_serve.download_manager import DownloadManager
 
-from divtui.app import serve_session
-from divtui.app.serve_session import SERVED_DRIVER, Session
+from divtui.serve import web_session as serve_session
+from divtui.serve.web_session import SERVED_DRIVER, Session
 
 from .processes import (
     children,

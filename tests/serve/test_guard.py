@@ -11,9 +11,9 @@ import pytest
 from aiohttp import WSMsgType
 from yarl import URL
 
-from divtui.app.serve import DivtuiServer
-from divtui.app.serve_guard import Guard, parse_origin, parse_public_url
-from divtui.app.served_process import (
+from divtui.core.errors import DivtuiError
+from divtui.serve.guard import Guard, parse_origin, parse_public_url
+from divtui.serve.process import (
     MAX_COLUMNS,
     MAX_ROWS,
     app_argv,
@@ -21,7 +21,7 @@ from divtui.app.served_process import (
     clamp_size,
     terminal_name,
 )
-from divtui.core.errors import DivtuiError
+from divtui.serve.web import DivtuiServer
 
 
 def _guard(host: str = "127.0.0.1", url: str = "http://127.0.0.1:8000", *allowed: str) -> Guard:

@@ -15,10 +15,10 @@ import jinja2
 import pytest
 from textual_serve.server import Server
 
-from divtui.app import serve as serve_module
-from divtui.app.serve import _OfflineTemplates, app_command, is_loopback, public_url
-from divtui.app.served_process import MEMORY_LIMIT
 from divtui.cli import main
+from divtui.serve import web as serve_module
+from divtui.serve.process import MEMORY_LIMIT
+from divtui.serve.web import _OfflineTemplates, app_command, is_loopback, public_url
 
 
 def _serve(args: Sequence[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:

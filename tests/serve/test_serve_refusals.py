@@ -17,9 +17,9 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from divtui.app.serve import FULL_PAGE, DivtuiServer
-from divtui.app.serve_guard import Guard
-from divtui.app.served_process import DEFAULT_MAX_SESSIONS, MAX_COLUMNS, MAX_ROWS, MEMORY_LIMIT
+from divtui.serve.guard import Guard
+from divtui.serve.process import DEFAULT_MAX_SESSIONS, MAX_COLUMNS, MAX_ROWS, MEMORY_LIMIT
+from divtui.serve.web import FULL_PAGE, DivtuiServer
 
 from .processes import (
     children,

@@ -11,12 +11,12 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from divtui.app import serve as serve_module
-from divtui.app import ssh_server
-from divtui.app.served_process import MEMORY_LIMIT
-from divtui.app.ssh_server import HOST_KEY_NAME, host_key, read_authorized_keys, state_directory
+from divtui.serve import ssh_server
 from divtui.cli import main
 from divtui.core.errors import DivtuiError
+from divtui.serve import web as serve_module
+from divtui.serve.process import MEMORY_LIMIT
+from divtui.serve.ssh_server import HOST_KEY_NAME, host_key, read_authorized_keys, state_directory
 
 
 def test_the_host_key_is_created_private_and_kept(tmp_path: Path) -> None:

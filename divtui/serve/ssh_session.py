@@ -2,7 +2,7 @@
 with the explorer, and every other kind of session refused.
 
 The visitor asks for a pty and a shell (what a plain ``ssh -p 2222 host`` does) and gets
-divtui on a pty of its own (`divtui.app.pty_app`), with the pty's size following the visitor's
+divtui on a pty of its own (`divtui.serve.pty_app`), with the pty's size following the visitor's
 window (clamped) and TERM/COLORTERM taken from the visitor's request. A command (``ssh host
 ls``) or a subsystem (``sftp``) is refused: the client reports the failure. A shell without a
 pty, or a visitor beyond the last seat, is told why in one line and let go.
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import asyncssh
 
-from divtui.app.pty_app import PtyApp
-from divtui.app.served_process import app_environment, terminal_name
+from divtui.serve.process import app_environment, terminal_name
+from divtui.serve.pty_app import PtyApp
 
 log = logging.getLogger("divtui.ssh")
 

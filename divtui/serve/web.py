@@ -5,13 +5,13 @@ the browser's keys. divtui's command is ``exec <python> -m divtui --kiosk <scena
 this interpreter, kiosk mode (unless `--no-kiosk`), the options `divtui serve` was given (so every
 tab opens the same scenario), and ``exec`` so that the process the server holds *is* the app, with
 no ``/bin/sh`` in between to be signalled instead of it or to outlive it. Its environment is not
-the server's but `divtui.app.served_process.app_environment` with `ServedDriver` as its driver.
+the server's but `divtui.serve.process.app_environment` with `ServedDriver` as its driver.
 
 Strangers can reach the page, so the server also refuses a WebSocket from a page of another
-origin and any request whose Host is not one of its names (`divtui.app.serve_guard`), lets at
+origin and any request whose Host is not one of its names (`divtui.serve.guard`), lets at
 most `--max-sessions` tabs in at once, and clamps the terminal size a tab declares.
 
-Why each app ends with its tab (and how) is told in `divtui.app.serve_session`.
+Why each app ends with its tab (and how) is told in `divtui.serve.web_session`.
 """
 
 from __future__ import annotations
@@ -34,16 +34,16 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from divtui.app.launch import check_theme
-from divtui.app.serve_guard import Guard, parse_origin, parse_public_url
-from divtui.app.serve_session import Session
-from divtui.app.served_process import (
+from divtui.core.errors import DivtuiError
+from divtui.serve.guard import Guard, parse_origin, parse_public_url
+from divtui.serve.process import (
     DEFAULT_MAX_SESSIONS,
     KIOSK_WARNING,
     MEMORY_LIMIT,
     app_argv,
     clamp_size,
 )
-from divtui.core.errors import DivtuiError
+from divtui.serve.web_session import Session
 
 FULL_PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>divtui is full</title></head>

@@ -36,7 +36,7 @@ from importlib.metadata import version
 
 from textual_serve.app_service import AppService
 
-from divtui.app.served_process import app_environment, clamp_size
+from divtui.serve.process import app_environment, clamp_size
 
 SERVED_DRIVER = "divtui.app.served_driver:ServedDriver"
 """The driver each served app runs under (Textual reads it from $TEXTUAL_DRIVER)."""

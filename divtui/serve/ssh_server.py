@@ -3,7 +3,7 @@
 Visitors run ``ssh -p 2222 host``. The server keeps its host key under
 ``$XDG_STATE_HOME/divtui/`` (mode 600, created on first start), lets in the keys of
 `--authorized-keys FILE` (any user name) or, with `--open`, everyone, and gives each session a
-kiosk divtui of its own (`divtui.app.ssh_session`). Nothing else is served: no password or
+kiosk divtui of its own (`divtui.serve.ssh_session`). Nothing else is served: no password or
 keyboard-interactive login, no command, subsystem, port, socket, agent or X11 forwarding; each of
 those requests is answered with a refusal. SIGTERM or Ctrl+C says goodbye to every visitor, ends
 every app and then the server.
@@ -26,10 +26,10 @@ from pathlib import Path
 import asyncssh
 
 from divtui.app.launch import check_theme
-from divtui.app.serve import check_listen, is_loopback
-from divtui.app.served_process import DEFAULT_MAX_SESSIONS, KIOSK_WARNING, app_argv
-from divtui.app.ssh_session import Seats, VisitorSession
 from divtui.core.errors import DivtuiError
+from divtui.serve.process import DEFAULT_MAX_SESSIONS, KIOSK_WARNING, app_argv
+from divtui.serve.ssh_session import Seats, VisitorSession
+from divtui.serve.web import check_listen, is_loopback
 
 log = logging.getLogger("divtui.ssh")
 

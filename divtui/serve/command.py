@@ -1,7 +1,7 @@
 """`divtui serve`'s command line: browsers by default, SSH clients with --ssh.
 
 Thin like the rest of the command line (`divtui.cli`, whose scenario options and checks it
-shares): it checks the options, then hands them to `divtui.app.serve` or `divtui.app.ssh_server`.
+shares): it checks the options, then hands them to `divtui.serve.web` or `divtui.serve.ssh_server`.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from divtui.app.served_process import DEFAULT_MAX_SESSIONS
 from divtui.cli import _port, _scenario_argv, _scenario_command, scenario_from_args
 from divtui.core.errors import DivtuiError
+from divtui.serve.process import DEFAULT_MAX_SESSIONS
 
 SERVE_EXAMPLES = """\
 examples:
@@ -108,7 +108,7 @@ def serve_command(argv: Sequence[str]) -> int:
                 "divtui serve --ssh: give --authorized-keys FILE (who may log in) or --open "
                 "(anyone), not both nor neither"
             )
-        from divtui.app.ssh_server import serve_ssh
+        from divtui.serve.ssh_server import serve_ssh
 
         return serve_ssh(
             _scenario_argv(args),
@@ -122,7 +122,7 @@ def serve_command(argv: Sequence[str]) -> int:
     for given, name in ((args.authorized_keys, "--authorized-keys"), (args.open, "--open")):
         if given:
             raise DivtuiError(f"{name} goes with --ssh (a browser visitor has no key)")
-    from divtui.app.serve import serve
+    from divtui.serve.web import serve
 
     return serve(
         _scenario_argv(args),

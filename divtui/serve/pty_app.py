@@ -20,7 +20,7 @@ import struct
 import termios
 from collections.abc import Callable, Mapping, Sequence
 
-from divtui.app.served_process import MEMORY_LIMIT, clamp_size
+from divtui.serve.process import MEMORY_LIMIT, clamp_size
 
 HANG_UP_GRACE = 1.0
 """Seconds an app gets to end after its terminal hangs up, before SIGKILL."""
