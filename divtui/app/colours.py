@@ -8,7 +8,7 @@ from textual.color import Color, ColorParseError
 
 from divtui.app.theme_files import CHART_VARIABLES
 
-PlotextColour = int | tuple[int, int, int]
+PlotextColour = int | tuple[int, int, int] | str
 
 
 def theme_colour(app: App[object], variable: str) -> Color:
@@ -27,8 +27,9 @@ def rich_colour(app: App[object], variable: str) -> RichColor:
 
 def plotext_colour(app: App[object], variable: str) -> PlotextColour:
     """The variable's colour as plotext takes it: an ANSI index (0–15) when the theme uses the
-    terminal's own palette, so 16-colour terminals show it faithfully, else an RGB triple."""
+    terminal's own palette, so 16-colour terminals show it faithfully, `default` for the
+    terminal's own foreground, else an RGB triple."""
     colour = theme_colour(app, variable)
-    if colour.ansi is not None and colour.ansi >= 0:
-        return colour.ansi
+    if colour.ansi is not None:
+        return colour.ansi if colour.ansi >= 0 else "default"
     return colour.rgb

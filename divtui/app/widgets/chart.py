@@ -9,6 +9,7 @@ reused until the data, the size or the theme changes.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 from textual.app import RenderResult
 from textual.reactive import reactive
@@ -20,6 +21,10 @@ from divtui.core.scenario import Scenario
 LARGEST_DRAWN = 1e300
 """Finite values beyond this are drawn like infinite ones, capped: plotext's axis arithmetic on
 them would overflow (a logits model with a gap near 1e308 has such a cross-entropy)."""
+
+
+FRAME_ROWS = 4
+"""The rows plotext takes from a chart's height for its title, frame and x tick labels."""
 
 
 def drawable(value: float) -> bool:
@@ -73,15 +78,46 @@ class Chart(PlotextPlot, can_focus=True):
         """A theme colour variable as plotext takes it."""
         return plotext_colour(self.app, variable)
 
-    def label(self, text: str, x: float, y: float, variable: str) -> None:
+    def background(self) -> PlotextColour:
+        """The chart's own background, as plotext takes it."""
+        return "default" if self.app.current_theme.ansi else plotext_colour(self.app, "surface")
+
+    def label(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        variable: str,
+        alignment: Literal["left", "center", "right"] = "center",
+    ) -> None:
         """Text on the chart in a theme colour, on the chart's own background (plotext would
         put it on a white box)."""
-        background: PlotextColour | str = (
-            "default" if self.app.current_theme.ansi else plotext_colour(self.app, "surface")
-        )
         self.plt.text(
-            text, x, y, color=self.colour(variable), background=background, alignment="center"
+            text,
+            x,
+            y,
+            color=self.colour(variable),
+            background=self.background(),
+            alignment=alignment,
         )
+
+    def plot_rows(self, *, xlabel: bool = False) -> int:
+        """About how many text rows plotext gives the plot area (title, frame and x ticks off)."""
+        return max(1, self.size.height - FRAME_ROWS - (1 if xlabel else 0))
+
+    def plot_columns(self, tick_width: int) -> int:
+        """About how many columns plotext gives the plot area beside y tick labels this wide."""
+        return max(1, self.size.width - tick_width - 2)
+
+    def legend(
+        self, entries: list[tuple[str, str]], left: float, y: float, per_column: float
+    ) -> None:
+        """A one-row legend, entries (text, colour variable) from `left` rightwards; drawn by
+        the chart itself on a row its bars leave free, so nothing can overwrite it."""
+        x = left + per_column
+        for text, variable in entries:
+            self.label(text, x, y, variable, alignment="left")
+            x += (len(text) + 2) * per_column
 
     def render(self) -> RenderResult:
         key = (self.size, self.app.theme)
