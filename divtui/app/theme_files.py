@@ -2,8 +2,8 @@
 
 A theme file holds Textual `Theme` fields plus a `[variables]` table, which carries divtui's
 chart colours (`divtui-entropy`, `divtui-kl`, `divtui-cross-entropy`, `divtui-baseline`) and
-the colours of a change for the better or the worse (`divtui-better`, `divtui-worse`). A broken file becomes a
-warning naming the file and the problem; it never stops the app from starting.
+the colours of a change for the better or the worse (`divtui-better`, `divtui-worse`). A broken
+file becomes a warning naming the file and the problem; it never stops the app from starting.
 """
 
 from __future__ import annotations

@@ -139,8 +139,8 @@ def distinct_labels(labels: Sequence[str], width: int) -> list[str]:
 
     Labels that fit are kept. Otherwise, when they share a prefix (`tok`), what follows it is
     kept, cut to its tail (`…06934`): the prefix tells nothing apart. Then the head (`rain…`),
-    then the tail; the first that keeps every label apart wins. Only when none does (labels that differ in the middle) may two
-    cut labels look alike.
+    then the tail; the first that keeps every label apart wins. Only when none does (labels
+    that differ only in the middle) may two cut labels look alike.
     """
     width = max(1, width)
     if all(len(label) <= width for label in labels):

@@ -189,7 +189,9 @@ class DecompositionChart(Chart):
         ]
         for x, top in zip(positions, tops, strict=True):
             if top > entropy:
-                plt.bar([x], [top], minimum=entropy, width=width, color=kl_colour, reset_ticks=False)
+                plt.bar(
+                    [x], [top], minimum=entropy, width=width, color=kl_colour, reset_ticks=False
+                )
         if entropy > low:
             # On a broken axis the bottom row stays free for the break marks.
             foot = low + per_row if axis.broken else low
@@ -268,7 +270,9 @@ class DecompositionChart(Chart):
         entropy = scenario.measures[0].entropy_p
         prime = pieces_prime(scenario)
         slot = 1 / per_column
-        for x, top, measures, marker in zip(positions, tops, scenario.measures, pinned, strict=True):
+        for x, top, measures, marker in zip(
+            positions, tops, scenario.measures, pinned, strict=True
+        ):
             cross = measures.cross_entropy
             total = short_number(cross)
             above = top + per_row

@@ -164,7 +164,7 @@ class OutcomeChart(Chart):
                         reset_ticks=False,
                     )
         positions = [float(x) for x in range(1, count + 1)]
-        room = max(3, per_group - 1)
+        room = max(3, per_group - 2)  # plotext drops a label with no blank beside it
         plt.xticks(positions, distinct_labels(groups.labels, room))
         plt.xlim(left, right)
         plt.ylim(low, high)
@@ -175,7 +175,11 @@ class OutcomeChart(Chart):
                     self.label("∞", position + offset, cap + per_row, "divtui-kl")
         legend = [(f"█ {name}", variable) for name, variable in SERIES]
         if sum(len(text) + 2 for text, _ in legend) > columns - 2:
-            legend = [("█−p log p", SERIES[0][1]), ("█−p log q", SERIES[1][1]), ("█KL", SERIES[2][1])]
+            legend = [
+                ("█−p log p", SERIES[0][1]),
+                ("█−p log q", SERIES[1][1]),
+                ("█KL", SERIES[2][1]),
+            ]
         self.legend(legend, left, high, per_column)
         if groups.rest:
             plt.xlabel(rest_note(groups, columns))
