@@ -161,60 +161,37 @@ class DecompositionChart(Chart):
         positions = [float(i) for i in range(1, count + 1)]
         width = BAR_WIDTH if beside else 0.6
         low = axis.low
-        entropy_colour = self.colour("divtui-entropy")
-        kl_colour = self.colour("divtui-kl")
         ghost_tops = [
             (x, g if drawable(g) else cap, top)
             for x, g, top in zip(positions, ghosts, tops, strict=True)
             if g is not None and (g if drawable(g) else cap) > top
         ]
+        half = width / 2
         for x, ghost_top, top in ghost_tops:
-            plt.bar(
-                [x],
-                [ghost_top],
-                minimum=top,
-                width=width,
-                marker=GHOST_MARKER,
-                color=self.colour("divtui-cross-entropy"),
-                reset_ticks=False,
-            )
-        plt.horizontal_line(entropy, color=entropy_colour)
-        # plotext puts a value on row round((rows − 1) · (y − low) / span) and fills a bar's
-        # rows from its minimum's to its top's, both included. KL is drawn first and H(p) over
-        # it, so H(p)'s top row is H(p)'s and KL shows on the rows above: an honest height,
-        # and never less than one row for a KL above 0.
+            self.rect(x - half, x + half, top, ghost_top, "divtui-cross-entropy", GHOST_MARKER)
+        plt.horizontal_line(entropy, color=self.colour("divtui-entropy"))
+        # A value goes on row round((rows − 1) · (y − low) / span), and a bar fills the rows
+        # from its bottom's to its top's, both included. KL is drawn first and H(p) over it,
+        # so H(p)'s top row is H(p)'s and KL shows on the rows above: an honest height, and
+        # never less than one row for a KL above 0.
         tops = [
             max(top, entropy + per_row) if top > entropy or m.kl > 0 else top
             for top, m in zip(tops, scenario.measures, strict=True)
         ]
         for x, top in zip(positions, tops, strict=True):
             if top > entropy:
-                plt.bar(
-                    [x], [top], minimum=entropy, width=width, color=kl_colour, reset_ticks=False
-                )
+                self.rect(x - half, x + half, entropy, top, "divtui-kl")
         if entropy > low:
             # On a broken axis the bottom row stays free for the break marks.
             foot = low + per_row if axis.broken else low
-            plt.bar(
-                positions,
-                [entropy] * count,
-                minimum=foot,
-                width=width,
-                color=entropy_colour,
-                reset_ticks=False,
-            )
+            for x in positions:
+                self.rect(x - half, x + half, foot, entropy, "divtui-entropy")
         for x, value in zip(positions, pinned, strict=True):
             if value is not None and drawable(value):
-                half = width / 2 + per_column
-                plt.plot(
-                    [x - half, x + half],
-                    [value, value],
-                    marker=BASELINE_MARKER,
-                    color=self.colour("divtui-baseline"),
-                )
+                reach = half + per_column
+                self.rect(x - reach, x + reach, value, value, "divtui-baseline", BASELINE_MARKER)
         plt.xticks(positions, names)
-        plt.xlim(*self._x_range(count, width))
-        plt.ylim(axis.low, axis.high)
+        self.limits(*self._x_range(count, width), axis.low, axis.high)
         plt.yticks(ticks, labels)
 
         self._label_bars(scenario, geometry, positions, tops, width, pinned)

@@ -8,13 +8,19 @@ selected model are shown and the rest is summed in words.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from divtui.app.widgets.chart import Chart
-from divtui.core.chart_scale import distinct_labels, nice_ticks, reserve_rows, tick_labels
-from divtui.core.report import listed_outcomes
+from divtui.core.chart_scale import (
+    distinct_labels,
+    largest_magnitudes,
+    nice_ticks,
+    reserve_rows,
+    tick_labels,
+)
 from divtui.core.scenario import Scenario
 
 MARKERS = ("●", "◆", "■", "▲", "▼", "✚", "✖", "◇")
@@ -52,7 +58,7 @@ def distribution_groups(scenario: Scenario, model: int, columns: int) -> Distrib
     if scenario.size <= fits:
         shown = list(range(scenario.size))
     else:
-        shown = listed_outcomes(np.asarray(scenario.terms[model].kl), fits)
+        shown = largest_magnitudes(np.asarray(scenario.terms[model].kl), fits)
     labels = [scenario.labels[i] for i in shown]
     p_shown = [float(p[i]) for i in shown]
     q_shown = [[float(q[i]) for i in shown] for q in qs]
@@ -60,8 +66,8 @@ def distribution_groups(scenario: Scenario, model: int, columns: int) -> Distrib
         return DistributionGroups(labels, p_shown, q_shown, 0, 0.0, [0.0] * len(qs))
     # Each distribution sums to 1: the rest's mass is 1 minus the shown part, with no O(n) pass
     # (but never below 0 by rounding).
-    rest_q = [max(0.0, 1.0 - float(np.sum(q[shown]))) for q in qs]
-    rest_p = max(0.0, 1.0 - float(np.sum(p[shown])))
+    rest_q = [max(0.0, 1.0 - math.fsum(values)) for values in q_shown]
+    rest_p = max(0.0, 1.0 - math.fsum(p_shown))
     return DistributionGroups(labels, p_shown, q_shown, scenario.size - len(shown), rest_p, rest_q)
 
 
@@ -120,28 +126,20 @@ class DistributionsChart(Chart):
         positions = [float(i) for i in range(1, count + 1)]
         # A bar is at least one row tall where p > 0: nothing that can happen hides.
         heights = [max(v, per_row) if v > 0 else 0.0 for v in groups.p]
-        plt.bar(
-            positions,
-            heights,
-            width=(bar_columns - 1) / per_group,
-            color=self.colour("divtui-entropy"),
-            reset_ticks=False,
-        )
+        half = (bar_columns - 1) / per_group / 2
+        for x, height in zip(positions, heights, strict=True):
+            if height > 0:
+                self.rect(x - half, x + half, 0.0, height, "divtui-entropy")
         models = len(names)
         for k, q in enumerate(groups.q):
             # The markers spread over the bar's columns, one column per model.
             column = round((k + 1) * bar_columns / (models + 1) - 0.5)
             offset = (column - (bar_columns - 1) / 2) / per_group
-            plt.scatter(
-                [x + offset for x in positions],
-                q,
-                marker=MARKERS[k % len(MARKERS)],
-                color=self.colour("divtui-cross-entropy"),
-            )
+            for x, value in zip(positions, q, strict=True):
+                self.mark(x + offset, value, MARKERS[k % len(MARKERS)], "divtui-cross-entropy")
         # plotext drops a tick label with no blank beside it.
         plt.xticks(positions, distinct_labels(groups.labels, max(3, per_group - 2)))
-        plt.xlim(left, right)
-        plt.ylim(0.0, high)
+        self.limits(left, right, 0.0, high)
         plt.yticks(ticks, labels)
         legend = [(f"█ {p_name}", "divtui-entropy")]
         legend += [

@@ -17,12 +17,12 @@ import numpy as np
 from divtui.app.widgets.chart import Chart, drawable
 from divtui.core.chart_scale import (
     distinct_labels,
+    largest_magnitudes,
     nice_ticks,
     reserve_rows,
     short_number,
     tick_labels,
 )
-from divtui.core.report import listed_outcomes
 from divtui.core.scenario import Scenario
 
 GROUP_COLUMNS = 7
@@ -59,7 +59,7 @@ def shown_outcomes(kl_terms: np.ndarray, width: int) -> tuple[list[int], bool]:
     fits = max(2, width // GROUP_COLUMNS)
     if len(kl_terms) <= fits:
         return list(range(len(kl_terms))), False
-    return listed_outcomes(kl_terms, fits), True
+    return largest_magnitudes(kl_terms, fits), True
 
 
 def outcome_bars(scenario: Scenario, model: int, width: int) -> OutcomeGroups:
@@ -71,9 +71,22 @@ def outcome_bars(scenario: Scenario, model: int, width: int) -> OutcomeGroups:
     series = [[float(vector[i]) for i in shown] for vector in vectors]
     if not left_out:
         return OutcomeGroups(labels, series, 0, (0.0, 0.0, 0.0))
-    rest = np.ones(scenario.size, dtype=bool)
-    rest[shown] = False  # the sums of the rest: O(n) in numpy, whatever the size
-    h, ce, kl = (float(np.sum(vector[rest])) for vector in vectors)
+    measures = scenario.measures[model]
+    totals = (measures.entropy_p, measures.cross_entropy, measures.kl)
+    sums: list[float] = []
+    for values, vector, total, signed in zip(
+        series, vectors, totals, (False, False, True), strict=True
+    ):
+        shown_sum = math.fsum(values)
+        if math.isfinite(total) and math.isfinite(shown_sum):
+            # The measure less the groups shown: no pass over a million outcomes.
+            rest = total - shown_sum
+            sums.append(rest if signed else max(rest, 0.0))
+        else:  # an infinite term: sum the rest itself
+            mask = np.ones(scenario.size, dtype=bool)
+            mask[shown] = False
+            sums.append(float(np.sum(vector[mask])))
+    h, ce, kl = sums
     return OutcomeGroups(labels, series, scenario.size - len(shown), (h, ce, kl))
 
 
@@ -145,29 +158,19 @@ class OutcomeChart(Chart):
             (gap // 2 + k * bar_columns + (bar_columns - 1) / 2 - (per_group - 1) / 2) / per_group
             for k in range(len(SERIES))
         ]
-        width = (bar_columns - 1) / per_group
+        half = (bar_columns - 1) / per_group / 2
         for values, offset, (_, variable) in zip(drawn, offsets, SERIES, strict=True):
-            # Off the zero row, at least one row tall: the sign always shows.
-            rising = [(i + offset, max(v, per_row)) for i, v in enumerate(values, 1) if v > 0]
-            hanging = [(i + offset, min(v, -per_row)) for i, v in enumerate(values, 1) if v < 0]
-            for bars, base in ((rising, per_row), (hanging, -per_row)):
-                if bars:
-                    xs, ys = zip(*bars, strict=True)
-                    # plotext scales a bar's width by the mean spacing of the bars drawn.
-                    spacing = (xs[-1] - xs[0]) / (len(xs) - 1) if len(xs) > 1 else 1.0
-                    plt.bar(
-                        list(xs),
-                        list(ys),
-                        minimum=base,
-                        width=width / spacing,
-                        color=self.colour(variable),
-                        reset_ticks=False,
-                    )
+            for position, value in enumerate(values, start=1):
+                # Off the zero row, at least one row tall: the sign always shows.
+                x = position + offset
+                if value > 0:
+                    self.rect(x - half, x + half, per_row, max(value, per_row), variable)
+                elif value < 0:
+                    self.rect(x - half, x + half, -per_row, min(value, -per_row), variable)
         positions = [float(x) for x in range(1, count + 1)]
         room = max(3, per_group - 2)  # plotext drops a label with no blank beside it
         plt.xticks(positions, distinct_labels(groups.labels, room))
-        plt.xlim(left, right)
-        plt.ylim(low, high)
+        self.limits(left, right, low, high)
         plt.yticks(ticks, labels)
         for values, offset in zip(series, offsets, strict=True):
             for position, value in enumerate(values, start=1):
