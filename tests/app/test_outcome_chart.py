@@ -130,3 +130,11 @@ async def test_the_infinity_mark_never_covers_the_legend() -> None:
             text = shown_text(app.chart)
         assert LEGEND in text or "█−p log p  █−p log q  █KL" in text, size
         assert "∞" in text
+
+
+async def test_with_label_smoothing_the_legend_names_the_terms_of_p_prime() -> None:
+    app = ChartHost(OutcomeChart, preset("label-smoothing"))
+    async with app.run_test(size=(70, 20)) as pilot:
+        await settled(pilot, app.chart)
+        text = shown_text(app.chart)
+    assert "█ −p′ log p′" in text and "█ −p′ log q" in text and "█ p′ log(p′/q)" in text

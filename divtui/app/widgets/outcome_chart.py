@@ -176,11 +176,16 @@ class OutcomeChart(Chart):
             for position, value in enumerate(values, start=1):
                 if math.isinf(value):
                     self.label("∞", position + offset, cap + per_row, "divtui-kl")
-        legend = [(f"█ {name}", variable) for name, variable in SERIES]
+        # With label smoothing the terms are those of p′, and the legend says so.
+        prime = "′" if scenario.label_smoothing else ""
+        names = [name.replace("p", f"p{prime}") for name, _ in SERIES]
+        legend = [
+            (f"█ {name}", variable) for name, (_, variable) in zip(names, SERIES, strict=True)
+        ]
         if sum(len(text) + 2 for text, _ in legend) > columns - 2:
             legend = [
-                ("█−p log p", SERIES[0][1]),
-                ("█−p log q", SERIES[1][1]),
+                (f"█{names[0]}", SERIES[0][1]),
+                (f"█{names[1]}", SERIES[1][1]),
                 ("█KL", SERIES[2][1]),
             ]
         self.legend(legend, left, high, per_column)
