@@ -10,6 +10,7 @@ from divtui.app.widgets.distributions_chart import (
     MARKERS,
     DistributionsChart,
     distribution_groups,
+    legend_entries,
 )
 from divtui.core.presets import preset
 from divtui.core.scenario import ModelInput, Scenario
@@ -83,3 +84,14 @@ async def test_with_label_smoothing_the_bars_are_p_prime() -> None:
         await settled(pilot, app.chart)
         text = shown_text(app.chart)
     assert "█ p′" in text and "p′ and q per outcome" in text
+
+
+def test_a_crowded_legend_keeps_every_model_s_name_beside_its_marker() -> None:
+    names = ["uniform", *(f"student{k}" for k in range(7))]
+    entries = legend_entries("p", names, 50)
+    texts = [text for text, _ in entries]
+    assert sum(len(text) + 2 for text in texts) <= 50
+    assert texts[0] == "█ p" and len(texts) == 9
+    shown = [text[1:].strip() for text in texts[1:]]
+    assert [text[0] for text in texts[1:]] == list(MARKERS)
+    assert len(set(shown)) == len(names) and all(shown)

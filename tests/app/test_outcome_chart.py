@@ -138,3 +138,17 @@ async def test_with_label_smoothing_the_legend_names_the_terms_of_p_prime() -> N
         await settled(pilot, app.chart)
         text = shown_text(app.chart)
     assert "█ −p′ log p′" in text and "█ −p′ log q" in text and "█ p′ log(p′/q)" in text
+
+
+async def test_terms_too_small_for_a_row_are_thin_lines_on_their_side_of_zero() -> None:
+    scenario = preset("near-miss")  # KL terms of about 1e-8 beside entropy terms of 0.3
+    app = ChartHost(OutcomeChart, scenario)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await settled(pilot, app.chart)
+        lines = shown_lines(app.chart)
+    zero = next(y for y, line in enumerate(lines) if line.lstrip().startswith("0.0"))
+    kl = scenario.terms[0].kl
+    assert lines[zero - 1].count("▁") > 0 and lines[zero + 1].count("▔") > 0
+    positive, negative = int(np.sum(kl > 0)), int(np.sum(kl < 0))
+    assert lines[zero - 1].count("▁") % positive == 0 and lines[zero + 1].count("▔") % negative == 0
+    assert "█" not in lines[zero + 1], "no full block passes for a 1e-8 term"

@@ -203,7 +203,8 @@ class DecompositionChart(Chart):
             marks = BREAK * max(1, round(width / per_column) + 1)
             for x in positions:
                 self.label(marks, x, low, "divtui-baseline")
-            start = f"{low:.6g}"  # a round value: 9, 1.275
+            decimals = max((len(t.partition(".")[2]) for t in labels), default=0)
+            start = f"{low:.{decimals}f}"  # as the ticks write it: 9, 1.275
             for note in (
                 f"{BREAK} broken axis: it starts at {start}, not 0",
                 f"{BREAK} axis from {start}, not 0",

@@ -86,6 +86,22 @@ def rest_note(groups: DistributionGroups, names: list[str], p_name: str, width: 
     return f"+{count}"
 
 
+def legend_entries(p_name: str, names: list[str], width: int) -> list[tuple[str, str]]:
+    """`█ p`, then each model's marker and name, as much of the names as `width` columns hold
+    (cut so that they stay distinct): every marker keeps its model's name."""
+    markers = [MARKERS[k % len(MARKERS)] for k in range(len(names))]
+    head = [(f"█ {p_name}", "divtui-entropy")]
+    for separator, cut in ((" ", None), ("", None), ("", 8), ("", 5), ("", 3), ("", 1)):
+        shown = names if cut is None else distinct_labels(names, cut)
+        entries = head + [
+            (f"{marker}{separator}{name}", "divtui-cross-entropy")
+            for marker, name in zip(markers, shown, strict=True)
+        ]
+        if sum(len(text) + 2 for text, _ in entries) <= width:
+            return entries
+    return head + [("".join(markers), "divtui-cross-entropy")]
+
+
 class DistributionsChart(Chart):
     """p per outcome as bars, with a marker for each model's q."""
 
@@ -141,16 +157,7 @@ class DistributionsChart(Chart):
         plt.xticks(positions, distinct_labels(groups.labels, max(3, per_group - 2)))
         self.limits(left, right, 0.0, high)
         plt.yticks(ticks, labels)
-        legend = [(f"█ {p_name}", "divtui-entropy")]
-        legend += [
-            (f"{MARKERS[k % len(MARKERS)]} {name}", "divtui-cross-entropy")
-            for k, name in enumerate(names)
-        ]
-        if sum(len(text) + 2 for text, _ in legend) > columns - 2:
-            legend = legend[:1] + [
-                (" ".join(MARKERS[k % len(MARKERS)] for k in range(models)) + " q", legend[1][1])
-            ]
-        self.legend(legend, left, high, per_column)
+        self.legend(legend_entries(p_name, names, columns - 2), left, high, per_column)
         if groups.rest:
             plt.xlabel(rest_note(groups, names, p_name, columns))
         title = f"{p_name} and q per outcome (probability)"

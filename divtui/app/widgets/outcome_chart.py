@@ -161,12 +161,16 @@ class OutcomeChart(Chart):
         half = (bar_columns - 1) / per_group / 2
         for values, offset, (_, variable) in zip(drawn, offsets, SERIES, strict=True):
             for position, value in enumerate(values, start=1):
-                # Off the zero row, at least one row tall: the sign always shows.
+                # Off the zero row. A term too small for half a row is a thin line on the row
+                # next to zero, on its side: its sign shows, and it does not pass for a row.
                 x = position + offset
+                thin = abs(value) < per_row / 2
                 if value > 0:
-                    self.rect(x - half, x + half, per_row, max(value, per_row), variable)
+                    top = per_row if thin else max(value, per_row)
+                    self.rect(x - half, x + half, per_row, top, variable, "▁" if thin else "█")
                 elif value < 0:
-                    self.rect(x - half, x + half, -per_row, min(value, -per_row), variable)
+                    end = -per_row if thin else min(value, -per_row)
+                    self.rect(x - half, x + half, -per_row, end, variable, "▔" if thin else "█")
         positions = [float(x) for x in range(1, count + 1)]
         room = max(3, per_group - 2)  # plotext drops a label with no blank beside it
         plt.xticks(positions, distinct_labels(groups.labels, room))
