@@ -59,6 +59,11 @@ def _hashable(colours: tuple[object, ...]) -> tuple[object, ...]:
     return tuple(tuple(c) if isinstance(c, list) else c for c in colours)
 
 
+_STYLES: dict[tuple[object, ...], Style] = {}
+"""The Rich style of each plotext (foreground, style, background) seen so far: a theme has a
+dozen, and parsing one costs a fifth of a millisecond."""
+
+
 def _plotext_style(colours: tuple[object, ...]) -> Style:
     """The Rich style of a plotext cell's colours, read from the ANSI plotext would write for
     them (so every colour form plotext accepts maps as it always did)."""
@@ -206,7 +211,7 @@ class Chart(PlotextPlot, can_focus=True):
         matrix = figure.monitor.matrix
         self._paint(matrix)
         text = Text(no_wrap=True, overflow="crop", end="")
-        styles: dict[tuple[object, ...], Style] = {}
+        styles = _STYLES
         markers, fullground = matrix.marker, matrix.fullground
         style_rows, background = matrix.style, matrix.background
         rows = range(matrix.rows - 1, -1, -1)

@@ -265,7 +265,9 @@ class DecompositionChart(Chart):
                 self.label(f"KL {kl}", side, kl_y, "divtui-kl", alignment="left")
                 h_y = (max(axis.low, 0.0) + entropy) / 2
                 h_y = min(h_y, kl_y - 1.5 * per_row)
-                if h_y >= axis.low + 0.5 * per_row:
+                if not axis.broken:
+                    h_y = max(h_y, axis.low)  # H(p) = 0 (a one-hot p) is said too, at the foot
+                if h_y >= axis.low + (0.5 * per_row if axis.broken else 0.0):
                     text = f"H(p{prime}) {short_number(entropy)}"
                     self.label(text, side, h_y, "divtui-entropy", alignment="left")
             elif len(kl) + 1 <= slot - 1:
