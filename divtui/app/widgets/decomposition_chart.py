@@ -194,11 +194,9 @@ class DecompositionChart(Chart):
         self.limits(*self._x_range(count, width), axis.low, axis.high)
         plt.yticks(ticks, labels)
 
-        self._label_bars(scenario, geometry, positions, tops, width, pinned)
-        for x, ghost_top, top in ghost_tops:
-            if ghost_top - top > 2.5 * per_row:
-                text = f"start {short_number(ghost_top)}"
-                self.label(text, x, ghost_top + per_row, "divtui-baseline")
+        started = {x: ghost_top for x, ghost_top, _ in ghost_tops}
+        starts = [started.get(x) for x in positions]
+        self._label_bars(scenario, geometry, positions, tops, width, pinned, starts)
         if axis.broken:
             marks = BREAK * max(1, round(width / per_column) + 1)
             for x in positions:
@@ -241,19 +239,25 @@ class DecompositionChart(Chart):
         tops: list[float],
         width: float,
         pinned: list[float | None],
+        starts: list[float | None],
     ) -> None:
-        """Each bar's H(p,q) above it, and its H(p) and KL beside their segments (or above the
-        bar, when the slot is too narrow for them)."""
+        """Each bar's H(p,q) above it (above its ghost, from the start value: `1.386 → 1.147`),
+        and its H(p) and KL beside their segments (or above the bar, when the slot is too
+        narrow for them)."""
         axis, per_row, per_column = geometry.axis, geometry.per_row, geometry.per_column
         entropy = scenario.measures[0].entropy_p
         prime = pieces_prime(scenario)
         slot = 1 / per_column
-        for x, top, measures, marker in zip(
-            positions, tops, scenario.measures, pinned, strict=True
+        for x, top, measures, marker, start in zip(
+            positions, tops, scenario.measures, pinned, starts, strict=True
         ):
             cross = measures.cross_entropy
             total = short_number(cross)
             above = top + per_row
+            if start is not None:  # over the ghost, never on it: the fall, in numbers
+                above = start + per_row
+                if len(f"{short_number(start)} → {total}") <= slot - 1:
+                    total = f"{short_number(start)} → {total}"
             if marker is not None and abs(marker - above) < per_row:
                 above = marker + per_row  # not on the baseline's marker
             if len(total) <= slot - 1:
