@@ -18,6 +18,7 @@ from divtui.core.baseline import Baseline
 from divtui.core.chart_scale import (
     Axis,
     decomposition_axis,
+    distinct_labels,
     nice_ticks,
     reserve_rows,
     short_number,
@@ -156,10 +157,12 @@ class DecompositionChart(Chart):
             if beside:
                 break
         per_row = axis.span / max(1, rows - 1)
+        width = BAR_WIDTH if beside else 0.6
+        left, right = self._x_range(count, width)
+        per_column = (right - left) / self.plot_columns(tick_width)
         geometry = BarGeometry(axis, per_row, per_column, beside)
 
         positions = [float(i) for i in range(1, count + 1)]
-        width = BAR_WIDTH if beside else 0.6
         low = axis.low
         ghost_tops = [
             (x, g if drawable(g) else cap, top)
@@ -190,8 +193,9 @@ class DecompositionChart(Chart):
             if value is not None and drawable(value):
                 reach = half + per_column
                 self.rect(x - reach, x + reach, value, value, "divtui-baseline", BASELINE_MARKER)
-        plt.xticks(positions, names)
-        self.limits(*self._x_range(count, width), axis.low, axis.high)
+        # plotext drops a tick label with no blank beside it: names are cut to stay distinct.
+        plt.xticks(positions, distinct_labels(names, max(3, int(1 / per_column) - 2)))
+        self.limits(left, right, axis.low, axis.high)
         plt.yticks(ticks, labels)
 
         started = {x: ghost_top for x, ghost_top, _ in ghost_tops}
@@ -222,7 +226,7 @@ class DecompositionChart(Chart):
         if any(v is not None for v in pinned):
             legend.append((f"{BASELINE_MARKER} baseline", "divtui-baseline"))
         if legend:
-            self.legend(legend, self._x_range(count, width)[0], axis.high, per_column)
+            self.legend(legend, left, axis.high, per_column)
         plt.title(f"H(p{prime},q) = H(p{prime}) + KL(p{prime}‖q)   [{scenario.unit.value}]")
 
     @staticmethod
