@@ -23,6 +23,22 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandState:
+    """What decides which commands are offered at a moment."""
+
+    kiosk: bool = False
+    """Serving a visitor: nothing that touches the host."""
+    tiny: bool = False
+    """The terminal is too small to draw the screen."""
+    editing: bool = False
+    """A cell editor is open (it holds a row and column that must stay valid)."""
+    busy: bool = False
+    """A file is being read or written."""
+    training: bool = False
+    """A training run is animating."""
+
+
+@dataclass(frozen=True, slots=True)
 class Command:
     """One action: how it is invoked, named and described, and where it is allowed."""
 
@@ -48,6 +64,22 @@ class Command:
     """For an app-level command, the App's action it runs."""
     priority: bool = False
     """Whether its keys win over the focused widget's."""
+    when: Callable[[CommandState], bool] | None = None
+    """When it is offered at all, if not always (two commands may share a key this way)."""
+
+    def availability(self, state: CommandState) -> bool | None:
+        """Offered (True), shown disabled (None: a change while a cell is edited) or hidden
+        (False: not allowed in kiosk mode, not now, or the terminal is too small)."""
+        if state.kiosk and not self.kiosk:
+            return False
+        if self.when is not None and not self.when(state):
+            return False
+        if self.changes:
+            if state.tiny:
+                return False
+            if state.editing:
+                return None
+        return True
 
     @property
     def action(self) -> str:
@@ -129,9 +161,10 @@ COMMANDS: tuple[Command, ...] = (
     _c("clear_baseline", "Clear the baseline", kiosk=True, run=edits.clear_baseline, keys="B",
        label="Clear baseline", changes=True),
     _c("train", "Start training the selected model (gradient descent on its logits)",
-       kiosk=True, run=train.toggle, keys="t", label="Train", footer=True),
+       kiosk=True, run=train.toggle, keys="t", label="Train", footer=True,
+       when=lambda state: not state.training),
     _c("stop_training", "Stop the training run", kiosk=True, run=train.toggle, keys="t",
-       label="Stop", footer=True),
+       label="Stop", footer=True, when=lambda state: state.training),
     _c("toggle_objective", "Switch the training objective: H(p,q) ↔ reverse KL(q‖p)",
        kiosk=True, run=train.toggle_objective, keys="T", label="Objective"),
     _c("learning_rate_down", "Halve the training learning rate", kiosk=True,
@@ -146,6 +179,8 @@ COMMANDS: tuple[Command, ...] = (
     _c("speed_up", "Train faster (more gradient steps a second)", kiosk=True,
        run=partial(train.speed, up=True), keys="greater_than_sign", label="Faster",
        key_display=">"),
+    _c("gap_view", "Switch the decomposition chart's gap view: automatic → on → off", kiosk=True,
+       run=edits.cycle_gap_view, keys="g", label="Gap view"),
     _c("sort", "Sort the rows: outcome order → label → p → q → |KL term| (selected model)",
        kiosk=True, run=edits.sort, keys="o", label="Sort"),
     _c("find", "Jump to an outcome by its label (or part of it)", kiosk=True, run=edits.find,
@@ -158,7 +193,7 @@ COMMANDS: tuple[Command, ...] = (
     _c("open", "Open a scenario file", kiosk=False, run=files.open_file, keys="ctrl+o",
        label="Open", changes=True),
     _c("cancel_file", "Cancel the file being read or written", kiosk=True, run=files.cancel,
-       keys="escape", label="Cancel", footer=True),
+       keys="escape", label="Cancel", footer=True, when=lambda state: state.busy),
     _c("undo", "Undo the last change", kiosk=True, run=edits.undo, keys="ctrl+z",
        label="Undo", changes=True),
     _c("redo", "Redo", kiosk=True, run=edits.redo, keys="ctrl+y,ctrl+shift+z", label="Redo",

@@ -1,8 +1,9 @@
 """Colour themes from TOML files: the ones shipped in `themes/` and the user's own.
 
 A theme file holds Textual `Theme` fields plus a `[variables]` table, which carries divtui's
-chart colours (`divtui-entropy`, `divtui-kl`, `divtui-cross-entropy`). A broken file becomes a
-warning naming the file and the problem; it never stops the app from starting.
+chart colours (`divtui-entropy`, `divtui-kl`, `divtui-cross-entropy`, `divtui-baseline`) and
+the colours of a change for the better or the worse (`divtui-better`, `divtui-worse`). A broken
+file becomes a warning naming the file and the problem; it never stops the app from starting.
 """
 
 from __future__ import annotations
@@ -43,11 +44,15 @@ COLOUR_FIELDS = frozenset(
 )
 
 CHART_VARIABLES = {
-    "divtui-entropy": "ansi_blue",
+    "divtui-entropy": "ansi_bright_blue",
     "divtui-kl": "ansi_red",
-    "divtui-cross-entropy": "ansi_yellow",
+    "divtui-cross-entropy": "ansi_magenta",
+    "divtui-baseline": "ansi_bright_black",
+    "divtui-better": "ansi_bright_blue",
+    "divtui-worse": "ansi_red",
 }
-"""divtui's own theme variables with defaults that read on any terminal."""
+"""divtui's own theme variables with defaults that read on any terminal: each of these xterm
+colours has a contrast of at least 3:1 on black and on white."""
 
 
 @dataclass(frozen=True, slots=True)

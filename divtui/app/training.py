@@ -8,9 +8,11 @@ with `tick()`, frame by frame, instead of waiting on a clock.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Protocol
 
+from divtui.core.baseline import Baseline
 from divtui.core.errors import DivtuiError
 from divtui.core.logits import Objective
 from divtui.core.scenario import Scenario
@@ -168,3 +170,12 @@ class Trainer:
         if self.running:
             self._restart_timer()
         return self.steps_per_second
+
+
+def fixed_view(before: Scenario) -> tuple[tuple[float, float], Baseline]:
+    """The decomposition chart's view for a run that starts from `before`: an axis from 0 to
+    the tallest H(p,q) then, kept for the whole run so that H(p,q) is seen to fall, and the
+    start's measures, drawn as ghost bars behind the bars."""
+    start = Baseline.pin(before)
+    finite = [m.cross_entropy for m in start.measures.values() if math.isfinite(m.cross_entropy)]
+    return (0.0, max(finite, default=1.0)), start

@@ -7,10 +7,8 @@ scipy.stats.entropy.
 
 from __future__ import annotations
 
-import math
 import shutil
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -20,11 +18,9 @@ from textual.app import App, ComposeResult
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 
-from divtui.app.app import DivtuiApp
 from divtui.app.screens.path_prompt import PathPromptScreen
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.distribution_table import DistributionTable
-from divtui.app.widgets.outcome_chart import OutcomeChart, outcome_bars, shown_outcomes
 from divtui.app.widgets.outcome_grid import OutcomeGrid
 from divtui.core.analysis import Analysis
 from divtui.core.outcome_order import SortBy
@@ -40,9 +36,7 @@ from .support import (
     new_app,
     settle,
     shown_lines,
-    shown_text,
     type_text,
-    wait_for,
 )
 
 N = 1_000_000
@@ -174,66 +168,6 @@ async def test_a_large_scenario_saved_as_toml_goes_to_npz(million: Path, tmp_pat
         assert not (tmp_path / "copy.toml").exists()
         assert screen.session.path == tmp_path / "copy.npz"
         assert load_scenario(tmp_path / "copy.npz") == screen.scenario
-
-
-def test_shown_outcomes_are_the_largest_kl_terms_and_an_other_bar_when_they_do_not_fit() -> None:
-    rng = np.random.default_rng(4)
-    terms = rng.normal(size=500)
-    terms[17] = np.inf
-    shown, aggregated = shown_outcomes(terms, width=100)  # 10 groups: 9 and "other"
-    assert aggregated
-    assert shown == sorted(range(500), key=lambda i: -abs(terms[i]))[:9]
-    assert shown[0] == 17, "the infinite term first"
-    assert shown_outcomes(terms[:8], width=100) == (list(range(8)), False)
-
-
-def test_the_chart_groups_of_5000_outcomes_add_up_to_every_measure() -> None:
-    rng = np.random.default_rng(8)
-    size = 5000
-    scenario = Scenario.build(
-        [f"w{i}" for i in range(size)], rng.dirichlet(np.ones(size)), [("m", rng.random(size))]
-    )
-    labels, series, rest = outcome_bars(Analysis.of(scenario), 0, width=60)
-    assert labels[-1] == "other" and rest == size - (len(labels) - 1)
-    (terms,) = scenario.terms
-    top = np.argsort(-np.abs(terms.kl), kind="stable")[: len(labels) - 1]
-    assert labels[:-1] == [f"w{i}" for i in top.tolist()]
-    # Each series adds up to its measure: the groups shown plus "other" are every outcome.
-    (measures,) = scenario.measures
-    assert math.fsum(series[0]) == pytest.approx(measures.entropy_p, rel=1e-9)
-    assert math.fsum(series[1]) == pytest.approx(measures.cross_entropy, rel=1e-9)
-    assert math.fsum(series[2]) == pytest.approx(measures.kl, rel=1e-9)
-
-
-async def test_the_other_bar_is_capped_so_the_largest_terms_stay_visible(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    rng = np.random.default_rng(8)
-    size = 5000
-    scenario = Scenario.build(
-        [f"w{i}" for i in range(size)], rng.dirichlet(np.ones(size)), [("m", rng.random(size))]
-    )
-    drawn: list[list[list[float]]] = []
-    async with DivtuiApp(scenario).run_test(size=SIZE) as pilot:
-        chart = main_screen(pilot.app).query_one(OutcomeChart)
-        real = chart.plt.multiple_bar
-
-        def spy(*args: Any, **style: Any) -> None:
-            drawn.append([list(values) for values in args[1]])
-            real(*args, **style)
-
-        monkeypatch.setattr(chart.plt, "multiple_bar", spy)
-        drawn.clear()
-        chart.replot()
-        await wait_for(pilot, lambda: bool(drawn), "the chart to redraw")
-        await pilot.pause()
-        text = shown_text(chart)
-        width = chart.size.width
-    cross = drawn[-1][1]
-    assert max(cross[:-1]) > 0.5 * cross[-1], "the other bar is cut to the scale of the rest"
-    _, series, rest = outcome_bars(Analysis.of(scenario), 0, width)
-    assert f"other: the other {rest:,} outcomes, summed" in text
-    assert f"{series[1][-1]:.3g}" in text, "the capped bar is labelled with its value"
 
 
 async def test_a_table_of_a_million_rows_is_laid_out_no_taller_than_its_budget() -> None:

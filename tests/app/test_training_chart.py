@@ -20,6 +20,7 @@ from divtui.app.widgets.training_chart import (
     step_ticks,
     thinned,
 )
+from divtui.core.analysis import Analysis
 from divtui.core.logits import Objective
 from divtui.core.presets import preset
 from divtui.core.scenario import Scenario
@@ -38,6 +39,12 @@ class ChartHost(App[None]):
 
     scenario: reactive[Scenario | None] = reactive(None, always_update=True)
     """The scenario shown; follows the run while one is going."""
+    analysis: reactive[Analysis | None] = reactive(None, always_update=True)
+    """Its analysis, as the main screen computes it once per change."""
+
+    def watch_scenario(self, scenario: Scenario | None) -> None:
+        self.analysis = None if scenario is None else Analysis.of(scenario)
+
     training: reactive[TrainingRun | None] = reactive(None)
     """The run drawn, if any (not `run`, which would hide `App.run`)."""
 
@@ -61,7 +68,7 @@ class ChartHost(App[None]):
     def compose(self) -> ComposeResult:
         chart = TrainingChart(id="training")
         if self._bind_scenario:
-            yield chart.data_bind(ChartHost.scenario, run=ChartHost.training)
+            yield chart.data_bind(ChartHost.analysis, run=ChartHost.training)
         else:
             yield chart.data_bind(run=ChartHost.training)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from divtui.serve import ssh_server
 from divtui.cli import main
 from divtui.core.errors import DivtuiError
+from divtui.serve import ssh_server
 from divtui.serve import web as serve_module
 from divtui.serve.process import MEMORY_LIMIT
 from divtui.serve.ssh_server import HOST_KEY_NAME, host_key, read_authorized_keys, state_directory

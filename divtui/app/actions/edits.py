@@ -19,7 +19,7 @@ def show_help(screen: MainScreen) -> None:
     """Show every key."""
     from divtui.app.commands import COMMANDS
 
-    screen.app.push_screen(HelpScreen(c for c in COMMANDS if c.kiosk or not screen.in_kiosk))
+    screen.app.push_screen(HelpScreen(c for c in COMMANDS if c.kiosk or screen.kiosk is None))
 
 
 def cycle_unit(screen: MainScreen) -> None:
@@ -102,11 +102,25 @@ def _travel(screen: MainScreen, step: Callable[[], bool], nothing: str) -> None:
     screen.scenario = screen.session.scenario
 
 
+GAP_VIEWS: dict[bool | None, tuple[bool | None, str]] = {
+    None: (True, "on: the axis starts just below H(p)"),
+    True: (False, "off: the axis starts at 0"),
+    False: (None, "automatic: on when every KL is small next to H(p)"),
+}
+"""The gap view's next state after each, and what the notice says of it."""
+
+
+def cycle_gap_view(screen: MainScreen) -> None:
+    """Turn the decomposition chart's broken-axis view on, off, or back to automatic."""
+    screen.gap_view, said = GAP_VIEWS[screen.gap_view]
+    screen.notify(f"Gap view {said}.", timeout=3, markup=False)
+
+
 def sort(screen: MainScreen) -> None:
     """List the rows in the next order: outcome → label → p → q → |KL term|; after edits
     spoiled the current order, sort them by it again first."""
     rows = screen.rows
-    screen.sort(rows.sorting if rows.stale else rows.sorting.next(screen.selected_model))
+    screen.sort(rows.sorting if rows.stale else rows.sorting.next(screen.cursor.model))
 
 
 def find(screen: MainScreen) -> None:

@@ -18,20 +18,20 @@ SMOOTHING_STEP = 0.05
 
 def add_model(screen: MainScreen) -> None:
     """Add a copy of the selected model, named q2, q3, …"""
-    index = screen.selected_model
+    index = screen.cursor.model
     screen.attempt(lambda: screen.scenario.with_model_copy(index))
 
 
 def remove_model(screen: MainScreen) -> None:
     """Remove the selected model (never the last)."""
-    index = screen.selected_model
+    index = screen.cursor.model
     name = screen.scenario.models[index].name
     screen.attempt(lambda: screen.scenario.without_model(index), f"Removed model {name!r}.")
 
 
 def rename_model(screen: MainScreen) -> None:
     """Ask for a new name for the selected model."""
-    index = screen.selected_model
+    index = screen.cursor.model
     old = screen.scenario.models[index].name
     screen.ask(
         f"New name for model {old!r}:",
@@ -42,7 +42,7 @@ def rename_model(screen: MainScreen) -> None:
 
 def toggle_logits(screen: MainScreen) -> None:
     """Give the selected model by logits (T·log q) or by probabilities (softmax(z/T))."""
-    index = screen.selected_model
+    index = screen.cursor.model
     model = screen.scenario.models[index]
     entry = "probabilities" if model.is_logits else "logits"
     screen.attempt(
@@ -60,7 +60,7 @@ def _as_logits(scenario: Scenario, index: int) -> Scenario:
 
 def temperature(screen: MainScreen, *, up: bool) -> None:
     """Multiply (`]`) or divide (`[`) the selected model's temperature by 1.25."""
-    index = screen.selected_model
+    index = screen.cursor.model
     model = screen.scenario.models[index]
     value = model.temperature * (TEMPERATURE_STEP if up else 1 / TEMPERATURE_STEP)
     screen.attempt(
@@ -71,7 +71,7 @@ def temperature(screen: MainScreen, *, up: bool) -> None:
 
 def set_temperature(screen: MainScreen) -> None:
     """Type the selected model's temperature exactly."""
-    index = screen.selected_model
+    index = screen.cursor.model
     model = screen.scenario.models[index]
 
     def make(text: str) -> Scenario:

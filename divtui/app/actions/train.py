@@ -18,7 +18,7 @@ def toggle(screen: MainScreen) -> None:
         return
     screen.session.begin_live()
     try:
-        message = trainer.start(screen.scenario, screen.selected_model)
+        message = trainer.start(screen.scenario, screen.cursor.model)
     except DivtuiError as error:
         screen.session.end_live()
         screen.notify(str(error), severity="error", markup=False)

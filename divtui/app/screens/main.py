@@ -22,15 +22,16 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from divtui.app.commands import BY_ID, screen_bindings
+from divtui.app.commands import BY_ID, CommandState, screen_bindings
 from divtui.app.header_text import header_titles
 from divtui.app.layout import TOO_SMALL, size_classes, stacks_panels, table_budget
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.session import Session
-from divtui.app.training import Trainer
+from divtui.app.training import Trainer, fixed_view
 from divtui.app.widgets.busy_line import BusyLine
 from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.distribution_table import DistributionTable, EditOutcome
+from divtui.app.widgets.distributions_chart import DistributionsChart
 from divtui.app.widgets.grid_state import Cell, CursorRequest, GridView, SortRequest
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
@@ -73,6 +74,14 @@ class MainScreen(Screen[None]):
     """The answer to the table's last edit: accepted, or refused with the reason."""
     row_budget: var[int] = var(12)
     """How many lines the table may take."""
+    gap_view: var[bool | None] = var(None)
+    """The decomposition chart's broken-axis view: on, off, or None (automatic)."""
+    run_axis: var[tuple[float, float] | None] = var(None)
+    """The decomposition chart's axis, fixed for a training run (None: fitted to the bars)."""
+    run_ghost: var[Baseline | None] = var(None)
+    """A training run's start, drawn as ghost bars behind the bars."""
+    chart_model: var[int] = var(0)
+    """The model whose terms and distribution the charts draw (the last one selected)."""
 
     def __init__(self, scenario: Scenario, path: Path | None = None) -> None:
         super().__init__()
@@ -85,6 +94,10 @@ class MainScreen(Screen[None]):
         self.last_search = ""
         """What `/` looked for last (offered again, so Enter finds the next match)."""
         self._serial = 0
+        self.table = DistributionTable(id="table")
+        """The distribution table."""
+        self.busy = BusyLine(id="busy")
+        """The line that says a file is being read or written."""
         self.set_reactive(MainScreen.scenario, scenario)
         self.set_reactive(MainScreen.analysis, Analysis.of(scenario))
 
@@ -92,15 +105,19 @@ class MainScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="body"):
             with Horizontal(id="top"):
-                with Vertical(id="table-panel", classes="panel") as panel:
-                    panel.border_title = "Distributions"
-                    yield DistributionTable(id="table").data_bind(
-                        MainScreen.analysis,
-                        MainScreen.weights_mode,
-                        MainScreen.sort_request,
-                        MainScreen.cursor_request,
-                        MainScreen.edit_outcome,
-                        MainScreen.row_budget,
+                with Vertical(id="left"):
+                    with Vertical(id="table-panel", classes="panel") as panel:
+                        panel.border_title = "Distributions"
+                        yield self.table.data_bind(
+                            MainScreen.analysis,
+                            MainScreen.weights_mode,
+                            MainScreen.sort_request,
+                            MainScreen.cursor_request,
+                            MainScreen.edit_outcome,
+                            MainScreen.row_budget,
+                        )
+                    yield DistributionsChart(id="distributions").data_bind(
+                        MainScreen.analysis, model_index=MainScreen.chart_model
                     )
                 with Vertical(id="metrics-panel", classes="panel") as panel:
                     panel.border_title = "Measures"
@@ -108,12 +125,20 @@ class MainScreen(Screen[None]):
                         MainScreen.analysis, MainScreen.baseline
                     )
             with Horizontal(id="charts"):
-                yield DecompositionChart(id="decomposition").data_bind(MainScreen.analysis)
-                yield OutcomeChart(id="outcomes").data_bind(MainScreen.analysis)
+                yield DecompositionChart(id="decomposition").data_bind(
+                    MainScreen.analysis,
+                    MainScreen.baseline,
+                    MainScreen.gap_view,
+                    axis_range=MainScreen.run_axis,
+                    ghost=MainScreen.run_ghost,
+                )
+                yield OutcomeChart(id="outcomes").data_bind(
+                    MainScreen.analysis, model_index=MainScreen.chart_model
+                )
                 yield TrainingChart(id="training").data_bind(
                     MainScreen.analysis, run=MainScreen.training
                 )
-        yield BusyLine(id="busy")
+        yield self.busy
         yield Static(TOO_SMALL, id="too-small")
         yield Footer(compact=True)
 
@@ -125,37 +150,27 @@ class MainScreen(Screen[None]):
             self.watch(self.table, "editing", lambda: self.refresh_bindings())
             grid.focus()
 
-    @property
-    def table(self) -> DistributionTable:
-        """The distribution table."""
-        return self.query_one(DistributionTable)
-
-    # --- state --------------------------------------------------------------------------------
-
     def validate_scenario(self, scenario: Scenario) -> Scenario:
         """Kiosk mode caps what a visitor can build (outcomes, models): a change past the caps
         is refused with the reason, and the scenario stays as it was."""
-        kiosk = self._kiosk
-        refusal = None if kiosk is None else kiosk.refuse(scenario)
+        refusal = None if self.kiosk is None else self.kiosk.refuse(scenario)
         if refusal is not None and self.is_mounted:
             self.notify(refusal, severity="error", markup=False)
             return self.scenario
         return scenario
 
     def watch_scenario(self, scenario: Scenario) -> None:
+        """Each new scenario: one undo step (or a frame of a run), analysed once."""
         run = self.trainer.run
         if run is not None and scenario is not run.scenario:
             # Anything but a frame of the run (an edit, undo, a preset, a file) ends it, and its
             # chart gives the per-outcome chart its place back.
             self.trainer.forget()
             self.training = None
-        notice = self.session.change(scenario)
-        if notice:
+        if notice := self.session.change(scenario):
             self.notify(notice, timeout=4, markup=False)
         self.analysis = Analysis.of(scenario)
-        if self.is_mounted:
-            self._fit_table()
-        self.update_titles()
+        self.watch_weights_mode()
 
     def watch_weights_mode(self) -> None:
         if self.is_mounted:
@@ -165,8 +180,14 @@ class MainScreen(Screen[None]):
     def watch_baseline(self) -> None:
         self.update_titles()
 
-    def watch_training(self, training: TrainingRun | None) -> None:
+    def watch_training(self, old: TrainingRun | None, training: TrainingRun | None) -> None:
         self.set_class(training is not None, "-training")
+        if training is None:
+            self.run_axis = self.run_ghost = None
+        elif old is None or old.before is not training.before:
+            # A new run: its axis stays put from the first frame to the last, so H(p,q) is
+            # seen to fall, and its start stays behind the bars as a ghost.
+            self.run_axis, self.run_ghost = fixed_view(training.before)
 
     def _on_view(self, view: GridView) -> None:
         sorted_before = self.rows.sorting, self.rows.stale
@@ -192,26 +213,14 @@ class MainScreen(Screen[None]):
             panel.border_subtitle = self.rows.subtitle(self.scenario, SUBTITLE_FROM)
 
     @property
-    def _kiosk(self) -> KioskPolicy | None:
+    def kiosk(self) -> KioskPolicy | None:
+        """The kiosk policy when serving a visitor (nothing that touches the host), else None."""
         return getattr(self.app, "kiosk", None)  # None too in a test's bare App
-
-    @property
-    def in_kiosk(self) -> bool:
-        """Whether the app serves a visitor in kiosk mode (nothing that touches the host)."""
-        return self._kiosk is not None
 
     @property
     def cursor(self) -> Cell:
         """The outcome and the scenario column (None: the labels) under the table's cursor."""
         return self.rows.cell(self.scenario)
-
-    @property
-    def selected_model(self) -> int:
-        """The model under the cursor, or the first model on the label and p columns."""
-        column = self.cursor.column
-        return 0 if not column else min(column - 1, len(self.scenario.models) - 1)
-
-    # --- layout -------------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
         was_tiny = self.has_class("-tiny")
@@ -228,8 +237,6 @@ class MainScreen(Screen[None]):
         stacked = self.has_class("-narrow") or self.has_class("-many")
         self.row_budget = table_budget(self.size.height, stacked)
 
-    # --- commands -----------------------------------------------------------------------------
-
     def action_run(self, command: str) -> None:
         """Run one of the commands (`divtui.app.commands`)."""
         handler = BY_ID[command].run
@@ -237,24 +244,17 @@ class MainScreen(Screen[None]):
             handler(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Whether a command is offered: kiosk mode hides what touches the host; changes are
-        hidden while the terminal is too small and shown disabled while a cell is edited (the
-        editor holds a row and column that must stay valid); Escape cancels only a busy file."""
+        """Whether a command is offered now: the command table says (`Command.availability`)."""
         if action != "run" or not parameters:
             return True
-        command = BY_ID[str(parameters[0])]
-        if self.in_kiosk and not command.kiosk:
-            return False
-        if command.id == "cancel_file":
-            return self.busy.shown
-        if command.id in ("train", "stop_training"):  # one key: the footer says which
-            return self.trainer.running == (command.id == "stop_training")
-        if command.changes:
-            if self.has_class("-tiny"):
-                return False
-            if self.is_mounted and self.table.is_editing:
-                return None
-        return True
+        state = CommandState(
+            kiosk=self.kiosk is not None,
+            tiny=self.has_class("-tiny"),
+            editing=self.is_mounted and self.table.is_editing,
+            busy=self.is_mounted and self.busy.shown,
+            training=self.trainer.running,
+        )
+        return BY_ID[str(parameters[0])].availability(state)
 
     def attempt(self, make: Callable[[], Scenario], done: str | None = None) -> bool:
         """Apply a change, or say why it was refused; True when applied."""
@@ -279,28 +279,22 @@ class MainScreen(Screen[None]):
     def replace_scenario(self, scenario: Scenario, path: Path | None) -> None:
         """A preset or a file replaces the scenario (one undo step)."""
         self.trainer.forget()
-        notice = self.session.opened(scenario, path)
-        self.scenario = scenario
-        if notice:
+        if notice := self.session.opened(scenario, path):
             self.notify(notice, timeout=4, markup=False)
+        self.scenario = scenario
         self.update_titles()
 
     def sort(self, sorting: Sorting) -> None:
         """Ask the table for another order (or to sort again by the same one)."""
-        self._serial += 1
-        self.sort_request = SortRequest(sorting, self._serial)
+        self.sort_request = SortRequest(sorting, self._next_serial())
 
     def move_to(self, outcome: int) -> None:
         """Ask the table for the cursor on an outcome."""
+        self.cursor_request = CursorRequest(outcome, self._next_serial())
+
+    def _next_serial(self) -> int:
         self._serial += 1
-        self.cursor_request = CursorRequest(outcome, self._serial)
-
-    @property
-    def busy(self) -> BusyLine:
-        """The line that says a file is being read or written."""
-        return self.query_one(BusyLine)
-
-    # --- training -----------------------------------------------------------------------------
+        return self._serial
 
     def _training_frame(self, run: TrainingRun) -> None:
         self.training = run
@@ -314,11 +308,8 @@ class MainScreen(Screen[None]):
         if message:
             self.notify(message, timeout=4, markup=False)
 
-    # --- messages up --------------------------------------------------------------------------
-
     def _answer_edit(self, error: str | None) -> None:
-        self._serial += 1
-        self.edit_outcome = EditOutcome(self._serial, error)
+        self.edit_outcome = EditOutcome(self._next_serial(), error)
 
     @on(DistributionTable.CellEdited)
     def _on_cell_edited(self, event: DistributionTable.CellEdited) -> None:
@@ -347,9 +338,8 @@ class MainScreen(Screen[None]):
 
     @on(OutcomeGrid.CellHighlighted)
     def _on_cell_highlighted(self, event: OutcomeGrid.CellHighlighted) -> None:
-        column = event.coordinate.column - 1
-        if column > 0:
-            self.query_one(OutcomeChart).show_model(column - 1)
+        if event.coordinate.column > 1:  # a model's column: the charts of terms follow it
+            self.chart_model = event.coordinate.column - 2
 
     @on(OutcomeGrid.Sorted)
     def _on_sorted(self, event: OutcomeGrid.Sorted) -> None:

@@ -18,6 +18,11 @@ class Cell(NamedTuple):
     outcome: int
     column: int | None
 
+    @property
+    def model(self) -> int:
+        """The model of the cell's column, or the first model on the label and p columns."""
+        return 0 if not self.column else self.column - 1
+
 
 @dataclass(frozen=True, slots=True)
 class SortRequest:

@@ -22,6 +22,7 @@ from divtui.core.report import (
     infinite_cause,
     reverse_infinite_cause,
 )
+from divtui.core.scenario import Scenario
 
 ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("H(p)", "entropy_p", "divtui-entropy"),
@@ -35,10 +36,35 @@ ROWS: tuple[tuple[str, str, str | None], ...] = (
 """(label, PairMeasures field, theme colour variable) for each row of the panel."""
 
 
+LOWER_IS_BETTER = frozenset({"cross_entropy", "kl", "reverse_kl", "js_divergence", "perplexity"})
+"""Measures a model improves by lowering: their Δ is coloured better (−) or worse (+). H(p) and
+H(q) have no better direction; their Δ stays plain."""
+
+UNCHANGED = 1e-12
+"""A Δ within this fraction of the value is rounding, not a change: it is not shown."""
+
 INLINE_DELTA_MODELS = 4
 """Up to this many models, Δ sits beside each value; beyond, on a row of its own."""
 MANY_IDENTITIES = 3
 """With more models than this, the identity is written out for the best (★) model only."""
+
+
+SMOOTHED = (
+    ("H(p,q)", "H(p′,q)"),
+    ("H(p)", "H(p′)"),
+    ("KL(p‖q)", "KL(p′‖q)"),
+    ("KL(q‖p)", "KL(q‖p′)"),
+)
+"""The names of the measures when they use the smoothed p′ instead of p."""
+
+
+def smoothed(text: str, scenario: Scenario) -> str:
+    """`text` naming p′ instead of p when the scenario smooths p (ε > 0): what was measured."""
+    if not scenario.label_smoothing:
+        return text
+    for plain, prime in SMOOTHED:
+        text = text.replace(plain, prime)
+    return text
 
 
 class MetricsPanel(Widget, can_focus=True):
@@ -49,7 +75,7 @@ class MetricsPanel(Widget, can_focus=True):
     """
 
     analysis: reactive[Analysis | None] = reactive(None, always_update=True, layout=True)
-    """The scenario whose measures are shown, with them; owned by the screen."""
+    """The scenario whose measures are shown; owned by the screen."""
     baseline: reactive[Baseline | None] = reactive(None, layout=True)
     """Pinned measures: each measure also shows its change Δ against them."""
 
@@ -70,39 +96,51 @@ class MetricsPanel(Widget, can_focus=True):
             table.add_column(name, justify="right", no_wrap=True)
         baseline = self.baseline
         inline = baseline is not None and len(scenario.models) <= INLINE_DELTA_MODELS
+        changed = False
         for label, field, variable in ROWS:
             style = Style(color=rich_colour(self.app, variable), bold=True) if variable else None
             cells = [self._value(getattr(m, field)) for m in all_measures]
-            if baseline is not None and inline:
-                for cell, model, measures in zip(cells, scenario.models, all_measures, strict=True):
-                    cell.append(" ")
-                    cell.append_text(self._delta(baseline.delta(model.name, field, measures)))
-            table.add_row(Text(label, style=style or ""), *cells)
-            if baseline is not None and not inline:
-                table.add_row(
-                    Text("  Δ", style="dim"),
-                    *(
-                        self._delta(baseline.delta(model.name, field, measures))
-                        for model, measures in zip(scenario.models, all_measures, strict=True)
-                    ),
-                )
+            deltas = [
+                self._delta(field, baseline.delta(model.name, field, measures), measures)
+                if baseline is not None
+                else Text("")
+                for model, measures in zip(scenario.models, all_measures, strict=True)
+            ]
+            changed = changed or any(deltas)
+            if inline:
+                for cell, delta in zip(cells, deltas, strict=True):
+                    if delta:
+                        cell.append(" ")
+                        cell.append_text(delta)
+            table.add_row(Text(smoothed(label, scenario), style=style or ""), *cells)
+            if baseline is not None and not inline and any(deltas):
+                table.add_row(Text("  Δ", style="dim"), *deltas)
         lines: list[RenderableType] = [table, Text("")]
         if baseline is not None:
-            lines.append(Text("Δ: change since the baseline was pinned (b; B clears)", style="dim"))
+            lines.append(
+                Text(
+                    "Δ: change since the baseline was pinned (b; B clears)"
+                    if changed
+                    else "Δ: nothing has changed since the baseline was pinned (B clears)",
+                    style="dim",
+                )
+            )
         if best:
             lines.append(Text("★ lowest cross-entropy H(p,q)", style="dim"))
         compact = len(scenario.models) > 2
         many = len(scenario.models) > MANY_IDENTITIES
         if compact:
-            lines.append(Text("H(p,q) = H(p) + KL(p‖q):", style="bold"))
+            lines.append(Text(smoothed("H(p,q) = H(p) + KL(p‖q):", scenario), style="bold"))
         width = max(len(model.name) for model in scenario.models)
         shown = (best[:1] or (0,)) if many else range(len(scenario.models))
         for index, (model, measures) in enumerate(zip(scenario.models, all_measures, strict=True)):
             if index in shown:
                 if compact:
-                    lines.append(self._compact_identity(model.name.ljust(width), measures))
+                    lines.append(
+                        self._compact_identity(model.name.ljust(width), measures, scenario)
+                    )
                 else:
-                    lines.append(self._identity(model.name, measures))
+                    lines.append(self._identity(model.name, measures, scenario))
             if math.isinf(measures.kl):
                 cause = infinite_cause(scenario, index, measures)
                 lines.append(
@@ -119,7 +157,7 @@ class MetricsPanel(Widget, can_focus=True):
             lines.append(
                 Text(
                     f"label smoothing ε = {scenario.label_smoothing:g}: "
-                    "measured with p' = (1 − ε)·p + ε/K",
+                    "measured with p′ = (1 − ε)·p + ε/K",
                     style="dim",
                 )
             )
@@ -129,25 +167,32 @@ class MetricsPanel(Widget, can_focus=True):
     def _value(value: float) -> Text:
         return Text(format_value(value, 4), style="bold" if math.isinf(value) else "")
 
-    @staticmethod
-    def _delta(delta: float | None) -> Text:
+    def _delta(self, field: str, delta: float | None, measures: PairMeasures) -> Text:
+        """A measure's change since the baseline: empty when there is none (or no baseline for
+        the model), coloured better or worse for the measures a model lowers."""
         if delta is None:
             return Text("")
+        value = float(getattr(measures, field))
+        if not math.isinf(delta) and abs(delta) <= UNCHANGED * max(1.0, abs(value)):
+            return Text("")
+        if field in LOWER_IS_BETTER:
+            variable = "divtui-better" if delta < 0 else "divtui-worse"
+            style: Style | str = Style(color=rich_colour(self.app, variable))
+        else:
+            style = "dim"
         if math.isinf(delta):
-            return Text("+∞" if delta > 0 else "−∞", style="bold")
-        if delta == 0:
-            return Text("±0", style="dim")
+            return Text("+∞" if delta > 0 else "−∞", style=style)
         sign = "−" if delta < 0 else "+"
         size = abs(delta)
-        return Text(f"{sign}{size:.4f}" if size >= 1e-4 else f"{sign}{size:.1e}", style="dim")
+        return Text(f"{sign}{size:.4f}" if size >= 1e-4 else f"{sign}{size:.1e}", style=style)
 
-    def _identity(self, name: str, measures: PairMeasures) -> Text:
+    def _identity(self, name: str, measures: PairMeasures, scenario: Scenario) -> Text:
         text = Text(f"{name}\n", style="bold")
-        text.append(f"  {identity_line(measures)}", style="not bold")
+        text.append(f"  {smoothed(identity_line(measures), scenario)}", style="not bold")
         return text
 
-    def _compact_identity(self, name: str, measures: PairMeasures) -> Text:
-        line = identity_line(measures).split(": ", 1)[1]
+    def _compact_identity(self, name: str, measures: PairMeasures, scenario: Scenario) -> Text:
+        line = smoothed(identity_line(measures), scenario).split(": ", 1)[1]
         text = Text(f"  {name}  ", style="bold")
         text.append(line, style="not bold")
         return text

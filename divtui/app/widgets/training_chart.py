@@ -13,6 +13,8 @@ import numpy as np
 from textual.reactive import reactive
 
 from divtui.app.widgets.chart import Chart, drawable
+from divtui.core.analysis import Analysis
+from divtui.core.chart_scale import nice_ticks, tick_labels
 from divtui.core.logits import Objective
 from divtui.core.scenario import Scenario
 from divtui.core.training import TrainingRun
@@ -120,7 +122,7 @@ class TrainingChart(Chart):
             plt.yticks([])
             return
         values = list(run.history)
-        floor = run.floor
+        floor = _floor(run, self.analysis)
         finite = [v for v in values if drawable(v)]
         top = max([floor, *finite])
         span = top - floor
@@ -131,9 +133,9 @@ class TrainingChart(Chart):
         lower = floor - 0.1 * span
         upper = (cap if len(finite) < len(values) else top) + 0.15 * span
         right = max(MIN_STEPS_SHOWN, run.steps)
-
         columns = max(1, self.size.width - Y_TICK_COLUMNS)
         rows = max(1, self.size.height - FRAME_ROWS)
+
         shown = thinned(len(drawn), POINTS_PER_COLUMN * columns)
         # The floor is plotted as a series with the curve's marker, not as a horizontal_line:
         # both then round to the same dot rows, so a curve just above its floor never appears
@@ -145,9 +147,10 @@ class TrainingChart(Chart):
             color=self.colour("divtui-cross-entropy"),
             marker=MARKER,
         )
-        plt.xlim(0, right)
         plt.xticks(step_ticks(right))
-        plt.ylim(lower, upper)
+        self.limits(0, right, lower, upper)
+        ticks = nice_ticks(lower, upper, max(2, rows // 3))
+        plt.yticks(_on_marker_rows(ticks, lower, upper, rows), tick_labels(ticks))
 
         per_column = right / columns
         per_row = (upper - lower) / rows
@@ -193,3 +196,33 @@ def _fit(x: float, text: str, per_column: float, right: float) -> float:
     if 2 * half >= right:
         return right / 2
     return min(max(x, half), right - half)
+
+
+def _floor(run: TrainingRun, analysis: Analysis | None) -> float:
+    """`run.floor`, from the screen's analysis when it holds it: H(p) is computed once per
+    scenario there, where `run.floor` sums all of p again (20 ms at 10^6 outcomes)."""
+    scenario = run.scenario
+    if (
+        run.objective is Objective.CROSS_ENTROPY
+        and analysis is not None
+        and analysis.scenario is scenario
+    ):
+        return analysis.measures[run.model_index].entropy_p
+    return run.floor
+
+
+def _on_marker_rows(ticks: list[float], low: float, high: float, rows: int) -> list[float]:
+    """Where to put each tick so that its label sits on the row its value's dots are drawn on.
+
+    plotext places a tick on row round((rows − 1)·f) but a quadrant-block dot on half-row
+    round((2·rows − 1)·f), f = (y − low)/(high − low): a line at 0 would sit half a row under
+    the tick that says 0.
+    """
+    if rows < 2 or high <= low:
+        return ticks
+    span = high - low
+    placed = []
+    for tick in ticks:
+        half_row = math.floor(0.5 + (2 * rows - 1) * (tick - low) / span)
+        placed.append(low + (half_row // 2) * span / (rows - 1))
+    return placed
