@@ -12,13 +12,15 @@ def header_titles(
     scenario: Scenario,
     session: Session,
     *,
+    view: str = "overview",
     weights_mode: bool,
     baseline: Baseline | None,
     training: TrainingRun | None = None,
 ) -> tuple[str, str]:
-    """(title, subtitle): "Weather *" and "nats · probabilities · baseline pinned", or while
+    """(title, subtitle): "Weather *" and "overview · nats · probabilities · baseline pinned"
+    (the view first), or while
     a run goes on, what it minimises, its step and η."""
-    parts = [scenario.unit.value, "weights" if weights_mode else "probabilities"]
+    parts = [view, scenario.unit.value, "weights" if weights_mode else "probabilities"]
     if training is not None:
         parts.insert(
             0,

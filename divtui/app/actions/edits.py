@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from divtui.app.screens.help import HelpScreen
 from divtui.app.screens.prompt import PromptScreen
+from divtui.app.widgets.chart import Chart
+from divtui.app.widgets.outcome_grid import OutcomeGrid
 from divtui.core.baseline import Baseline
 from divtui.core.errors import DivtuiError
 from divtui.core.outcome_order import find_outcome
@@ -100,6 +102,35 @@ def _travel(screen: MainScreen, step: Callable[[], bool], nothing: str) -> None:
         screen.notify(nothing, timeout=2)
         return
     screen.scenario = screen.session.scenario
+
+
+VIEW_NOTES = {
+    "overview": "everything that fits the window",
+    "lesson": "the decomposition and p against q, large",
+    "table": "the table as tall as the window",
+    "all": "every panel and chart; the screen scrolls",
+}
+"""What each view puts first, as the notice says when `v` shows it."""
+
+
+def cycle_view(screen: MainScreen) -> None:
+    """Show the next view: overview → lesson → table → all (the stylesheet keys on the
+    screen's `-view-NAME` class)."""
+    old, screen.view = screen.view, screen.view.next()
+    screen.remove_class(f"-view-{old.value}")
+    screen.add_class(f"-view-{screen.view.value}")
+    screen.watch_weights_mode()  # the table's line budget and the header
+    screen.call_after_refresh(_refocus, screen)
+    name = screen.view.value
+    screen.notify(f"View: {name} — {VIEW_NOTES[name]}.", timeout=2, markup=False)
+
+
+def _refocus(screen: MainScreen) -> None:
+    """The table takes the focus back when a view shows it again (a hidden widget loses it);
+    a view without the table gives it to the first chart it shows."""
+    shown = [w for w in (screen.query_one(OutcomeGrid), *screen.query(Chart)) if w.region]
+    if shown and (screen.focused is None or not screen.focused.region):
+        shown[0].focus()
 
 
 GAP_VIEWS: dict[bool | None, tuple[bool | None, str]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from divtui.core.errors import DivtuiError
+from divtui.core.training import TrainingRun
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -46,3 +47,19 @@ def speed(screen: MainScreen, *, up: bool) -> None:
     """More or fewer gradient steps a second."""
     steps = screen.trainer.change_speed(up)
     screen.notify(f"Training speed: {steps} steps per second", timeout=2)
+
+
+def frame(screen: MainScreen, run: TrainingRun) -> None:
+    """The trainer's callback for each new step: the whole screen shows it."""
+    screen.training = run
+    screen.scenario = run.scenario
+    screen.update_titles()
+
+
+def stopped(screen: MainScreen, message: str | None) -> None:
+    """The trainer's callback when a run stops: its last step stays as one undo step."""
+    screen.session.end_live()
+    screen.refresh_bindings()
+    screen.update_titles()
+    if message:
+        screen.notify(message, timeout=4, markup=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,9 +23,10 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from divtui.app.actions import train
 from divtui.app.commands import BY_ID, CommandState, screen_bindings
 from divtui.app.header_text import header_titles
-from divtui.app.layout import TOO_SMALL, size_classes, stacks_panels, table_budget
+from divtui.app.layout import TOO_SMALL, View, size_classes, stacks_panels, table_budget
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.session import Session
 from divtui.app.training import Trainer, fixed_view
@@ -80,6 +82,10 @@ class MainScreen(Screen[None]):
     """The decomposition chart's axis, fixed for a training run (None: fitted to the bars)."""
     run_ghost: var[Baseline | None] = var(None)
     """A training run's start, drawn as ghost bars behind the bars."""
+    view: var[View] = var(View.OVERVIEW)
+    """What the screen puts first (`v`)."""
+    compact_measures: var[bool] = var(False)
+    """Whether the measures show only the identity's three (small windows, the lesson)."""
     chart_model: var[int] = var(0)
     """The model whose terms and distribution the charts draw (the last one selected)."""
 
@@ -87,7 +93,9 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.session = Session(scenario, path)
         """The undo history and the file."""
-        self.trainer = Trainer(self.set_interval, self._training_frame, self._training_stopped)
+        self.trainer = Trainer(
+            self.set_interval, partial(train.frame, self), partial(train.stopped, self)
+        )
         """The training animation."""
         self.rows = GridView()
         """The table's order and cursor, as it last said (it is watched)."""
@@ -100,6 +108,7 @@ class MainScreen(Screen[None]):
         """The line that says a file is being read or written."""
         self.set_reactive(MainScreen.scenario, scenario)
         self.set_reactive(MainScreen.analysis, Analysis.of(scenario))
+        self.add_class(f"-view-{View.OVERVIEW.value}")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -122,7 +131,9 @@ class MainScreen(Screen[None]):
                 with Vertical(id="metrics-panel", classes="panel") as panel:
                     panel.border_title = "Measures"
                     yield MetricsPanel(id="metrics").data_bind(
-                        MainScreen.analysis, MainScreen.baseline
+                        MainScreen.analysis,
+                        MainScreen.baseline,
+                        compact=MainScreen.compact_measures,
                     )
             with Horizontal(id="charts"):
                 yield DecompositionChart(id="decomposition").data_bind(
@@ -201,6 +212,7 @@ class MainScreen(Screen[None]):
         self.title, self.sub_title = header_titles(
             self.scenario,
             self.session,
+            view=self.view.value,
             weights_mode=self.weights_mode,
             baseline=self.baseline,
             training=self.trainer.run if self.trainer.running else None,
@@ -234,8 +246,10 @@ class MainScreen(Screen[None]):
                 self.call_after_refresh(self.query_one(OutcomeGrid).focus)
 
     def _fit_table(self) -> None:
-        stacked = self.has_class("-narrow") or self.has_class("-many")
-        self.row_budget = table_budget(self.size.height, stacked)
+        narrow = self.has_class("-narrow")
+        stacked = self.has_class("-many")
+        self.compact_measures = self.view.compact_measures(narrow)
+        self.row_budget = table_budget(self.size.height, stacked, self.view, narrow)
 
     def action_run(self, command: str) -> None:
         """Run one of the commands (`divtui.app.commands`)."""
@@ -295,18 +309,6 @@ class MainScreen(Screen[None]):
     def _next_serial(self) -> int:
         self._serial += 1
         return self._serial
-
-    def _training_frame(self, run: TrainingRun) -> None:
-        self.training = run
-        self.scenario = run.scenario
-        self.update_titles()
-
-    def _training_stopped(self, message: str | None) -> None:
-        self.session.end_live()
-        self.refresh_bindings()
-        self.update_titles()
-        if message:
-            self.notify(message, timeout=4, markup=False)
 
     def _answer_edit(self, error: str | None) -> None:
         self.edit_outcome = EditOutcome(self._next_serial(), error)

@@ -34,6 +34,8 @@ ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("perplexity", "perplexity", None),
 )
 """(label, PairMeasures field, theme colour variable) for each row of the panel."""
+BRIEF_ROWS = frozenset({"entropy_p", "cross_entropy", "kl"})
+"""The rows the compact panel keeps: the three measures of the identity."""
 
 
 LOWER_IS_BETTER = frozenset({"cross_entropy", "kl", "reverse_kl", "js_divergence", "perplexity"})
@@ -76,6 +78,8 @@ class MetricsPanel(Widget, can_focus=True):
 
     analysis: reactive[Analysis | None] = reactive(None, always_update=True, layout=True)
     """The scenario whose measures are shown; owned by the screen."""
+    compact: reactive[bool] = reactive(False, layout=True)
+    """Only H(p), H(p,q) and KL(p‖q), and the identity in one line a model (small windows)."""
     baseline: reactive[Baseline | None] = reactive(None, layout=True)
     """Pinned measures: each measure also shows its change Δ against them."""
 
@@ -98,6 +102,8 @@ class MetricsPanel(Widget, can_focus=True):
         inline = baseline is not None and len(scenario.models) <= INLINE_DELTA_MODELS
         changed = False
         for label, field, variable in ROWS:
+            if self.compact and field not in BRIEF_ROWS:
+                continue
             style = Style(color=rich_colour(self.app, variable), bold=True) if variable else None
             cells = [self._value(getattr(m, field)) for m in all_measures]
             deltas = [
@@ -115,8 +121,8 @@ class MetricsPanel(Widget, can_focus=True):
             table.add_row(Text(smoothed(label, scenario), style=style or ""), *cells)
             if baseline is not None and not inline and any(deltas):
                 table.add_row(Text("  Δ", style="dim"), *deltas)
-        lines: list[RenderableType] = [table, Text("")]
-        if baseline is not None:
+        lines: list[RenderableType] = [table] if self.compact else [table, Text("")]
+        if baseline is not None and not self.compact:
             lines.append(
                 Text(
                     "Δ: change since the baseline was pinned (b; B clears)"
@@ -125,9 +131,9 @@ class MetricsPanel(Widget, can_focus=True):
                     style="dim",
                 )
             )
-        if best:
+        if best and not self.compact:
             lines.append(Text("★ lowest cross-entropy H(p,q)", style="dim"))
-        compact = len(scenario.models) > 2
+        compact = self.compact or len(scenario.models) > 2
         many = len(scenario.models) > MANY_IDENTITIES
         if compact:
             lines.append(Text(smoothed("H(p,q) = H(p) + KL(p‖q):", scenario), style="bold"))

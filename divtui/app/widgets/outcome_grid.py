@@ -76,7 +76,8 @@ class OutcomeGrid(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "edit", "Edit", tooltip="Edit the selected cell"),
+        # Not in the footer: it must fit 80 columns, and Enter is the first key anyone tries.
+        Binding("enter", "edit", "Edit", show=False, tooltip="Edit the selected cell"),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,ctrl+home", "first_row", "First row", show=False),
