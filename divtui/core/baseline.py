@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from divtui.core.measures import PairMeasures
 from divtui.core.scenario import Scenario
-from divtui.core.units import Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,3 @@ class Baseline:
         if math.isinf(before) and math.isinf(now):
             return None if before == now else now - before
         return now - before
-
-    def in_unit(self, unit: Unit) -> Baseline:
-        """The same baseline expressed in another unit."""
-        return Baseline({name: m.in_unit(unit) for name, m in self.measures.items()})

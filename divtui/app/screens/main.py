@@ -33,7 +33,7 @@ from divtui.app.widgets.outcome_chart import OutcomeChart
 from divtui.app.widgets.outcome_grid import OutcomeGrid, grid_width
 from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.baseline import Baseline
-from divtui.core.distribution import parse_logit, parse_number, parse_weight
+from divtui.core.distribution import parse_number, parse_weight
 from divtui.core.errors import DivtuiError
 from divtui.core.history import History
 from divtui.core.logits import Objective
@@ -456,7 +456,7 @@ class MainScreen(Screen[None]):
             elif event.column > P_COLUMN and scenario.models[event.column - 1].is_logits:
                 where = f"{scenario.column_name(event.column)} logit({scenario.labels[event.row]})"
                 next_scenario = scenario.with_logit(
-                    event.column - 1, event.row, parse_logit(event.text, where)
+                    event.column - 1, event.row, parse_number(event.text, where)
                 )
             else:
                 where = f"{scenario.column_name(event.column)}({scenario.labels[event.row]})"

@@ -7,7 +7,6 @@ validates it, and either sends down a new scenario (`close_editor`) or the reaso
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,10 +20,8 @@ from textual.reactive import reactive
 from textual.widgets import Input, Label
 
 from divtui.app.widgets.outcome_grid import LABEL_COLUMN, OutcomeGrid
+from divtui.core.distribution import SEPARATORS
 from divtui.core.scenario import Scenario
-
-_SEPARATORS = re.compile(r"[\s,;]+")
-"""What separates the numbers of a pasted column (as the command line's SPECs)."""
 
 
 class CellInput(Input):
@@ -236,7 +233,7 @@ class DistributionTable(Vertical):
         event.stop()
         text = event.text.strip()
         column = None if event.coordinate.column == LABEL_COLUMN else event.coordinate.column - 1
-        if column is not None and text and len(_SEPARATORS.split(text)) == 1:
+        if column is not None and text and len(SEPARATORS.split(text)) == 1:
             self.open_editor(event.coordinate, text)  # one number: edit the cell with it
         else:
             self.post_message(self.ColumnPasted(self, column, event.text))
