@@ -91,15 +91,28 @@ def _phi(d: FloatArray, u: FloatArray) -> FloatArray:
 
 
 def _phi_series(d: FloatArray) -> FloatArray:
-    """φ(d) for |d| < _SERIES_BELOW: d · Σ_j w_j d^(j+1), the powers by one running product,
-    so that a handful of numpy calls serve any number of outcomes."""
+    """φ(d) for |d| < _SERIES_BELOW: d · Σ_j w_j d^(j+1).
+
+    By Horner on a block (a few in-place passes that stay in cache); the handful of outcomes a
+    short vector sends here take the powers from one running product instead, since there
+    numpy's per-call cost, not the arithmetic, is the price.
+    """
+    if d.size > _FEW:
+        weights = _SERIES.tolist()
+        acc: FloatArray = d * weights[-1]
+        for weight in weights[-2::-1]:
+            acc += weight
+            acc *= d
+        acc *= d
+        return acc
     powers = np.multiply.accumulate(d.reshape(1, -1).repeat(_SERIES.shape[0], axis=0), axis=0)
-    weighted = (
-        _SERIES @ powers if powers.shape[1] < _BLAS_ABOVE else np.einsum("j,jk->k", _SERIES, powers)
-    )
-    out: FloatArray = weighted.reshape(d.shape)
+    out: FloatArray = np.dot(_SERIES, powers).reshape(d.shape)
     out *= d
     return out
+
+
+_FEW = 64
+"""Up to this many outcomes, `_phi_series` takes its powers in one call rather than by Horner."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +141,16 @@ def _blocks(n: int) -> Iterator[slice]:
 
 
 def _totals(p: FloatArray, q: FloatArray) -> _Totals | None:
-    """The totals of vectors longer than a block, summed block by block before the blocks are
-    compared; None for a single block, which sums its own."""
-    if p.shape[0] <= _BLOCK:
+    """The totals of vectors longer than a block, summed before the blocks are compared (in
+    strides of a few blocks: three sums need no cache); None for a single block, which sums
+    its own."""
+    n = p.shape[0]
+    if n <= _BLOCK:
         return None
+    stride = 4 * _BLOCK
     parts = [
         (float(np.add.reduce(p[b])), float(np.add.reduce(q[b])), float(np.add.reduce(q[b] - p[b])))
-        for b in _blocks(p.shape[0])
+        for b in (slice(start, start + stride) for start in range(0, n, stride))
     ]
     return _Totals.of(*(math.fsum(column) for column in zip(*parts, strict=True)))
 
@@ -166,11 +182,17 @@ def _kl_kernel(
     b_i = 0 where `log_b`, a model's log_softmax, is finite) are taken again from logs
     (`_far_terms`). `c`, `half`, `log_a` and `log_b` broadcast against a.
     """
-    terms = _phi(d, u)
-    terms *= a
-    sums: list[float] = np.add.reduce(terms, axis=-1).reshape(-1).tolist()
+    phi = _phi(d, u)
+    if a.ndim == 1:
+        sums = [_dot(a, phi)]
+        terms = phi
+    else:
+        terms = np.multiply(phi, a, out=phi)
+        sums = np.add.reduce(terms, axis=-1).tolist()
     if all(math.isfinite(total) for total in sums) and (log_b is None or math.inf not in sums):
         return sums
+    if a.ndim == 1:
+        terms *= a
     far = np.flatnonzero(~np.isfinite(terms))
 
     def at_far(values: FloatArray | float | None) -> FloatArray | None:
@@ -235,8 +257,8 @@ def _kl_block(
 ) -> tuple[float, _Totals]:
     """Σ p φ(d) over one block (not yet divided by Σp), and the totals it used.
 
-    d = (q − p)/p·(1 + c) + c and u = (q/p)(1 + c): q − p is exact when q ≈ p (Sterbenz), so
-    d carries one rounding, and c (≈ 1e-16) is added whole rather than lost in 1 + c. The
+    d = (q − p)·(1 + c)/p + c and u = q·(1 + c)/p: q − p is exact when q ≈ p (Sterbenz), so
+    d carries two roundings, and c (≈ 1e-16) is added whole rather than lost in 1 + c. The
     logs, when the caller has them, serve the terms `_far_terms` takes again.
     """
     diff = q - p
@@ -245,11 +267,10 @@ def _kl_block(
             float(np.add.reduce(p)), float(np.add.reduce(q)), float(np.add.reduce(diff))
         )
     c = totals.forward
-    d = np.divide(diff, p)
-    d *= 1.0 + c
+    scale = np.divide(1.0 + c, p)  # (1 + c)/p: d and u then cost a product each, not a quotient
+    d = np.multiply(diff, scale, out=diff)
     d += c
-    u = np.divide(q, p)
-    u *= 1.0 + c
+    u = np.multiply(q, scale, out=scale)
     total = _kl_kernel(p, q, d, u, c, log_a=log_p, log_b=log_q)[0]
     return total, totals
 
@@ -343,25 +364,29 @@ class Decomposition:
 
 @_quiet
 def decompose(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> Decomposition:
-    """H(p), H(p, q) and KL(p‖q) together, sharing one log of p and one of q per block."""
+    """H(p), H(p, q) and KL(p‖q) together, block by block, from one log of p and one of q/p.
+
+    H(p, q) = −Σ p log q is taken through the identity −Σ p log q = H(p) + Σ p φ(d) +
+    Σp·log1p(c) (exact for the vectors as given, `_kl_kernel`): three terms ≥ 0 or tiny, so
+    it keeps the digits −Σ p log q would have, without a log of q.
+    """
     pv, qv = _as_vector(p), _as_vector(q)
     totals = _totals(pv, qv)
     h_parts: list[float] = []
-    ce_parts: list[float] = []
     kl_parts: list[float] = []
     for block in _blocks(pv.shape[0]):
         pc, qc = pv[block], qv[block]
-        log_p, log_q = np.log(pc), np.log(qc)
+        log_p = np.log(pc)
         h_parts.append(_neg_sum_plogq(pc, log_p))
-        ce_parts.append(_neg_sum_plogq(pc, log_q))
-        kl_part, totals = _kl_block(pc, qc, totals, log_p, log_q)
+        kl_part, totals = _kl_block(pc, qc, totals, log_p)
         kl_parts.append(kl_part)
     assert totals is not None  # every vector has at least one block
-    kl = _normalised(math.fsum(kl_parts), totals.p)
+    h, kl_sum = math.fsum(h_parts), math.fsum(kl_parts)
+    ce = h + kl_sum + totals.p * math.log1p(totals.forward)
     return Decomposition(
-        entropy=unit.from_nats(math.fsum(h_parts)),
-        cross_entropy=unit.from_nats(math.fsum(ce_parts)),
-        kl=unit.from_nats(kl),
+        entropy=unit.from_nats(h),
+        cross_entropy=unit.from_nats(ce),
+        kl=unit.from_nats(_normalised(kl_sum, totals.p)),
     )
 
 
@@ -529,13 +554,11 @@ def _compare_block(
         s, t = np.add.reduce(rows, axis=1).tolist()
         totals = _Totals.of(s, t, float(np.add.reduce(diff)))
     c = np.array([[totals.forward], [totals.backward]] * 2)
-    scale = 1.0 + c[:2]
-    d = np.divide(diff, rows)
+    scale = np.divide([[1.0 + totals.forward], [1.0 + totals.backward]], rows)  # (1 + c)/p
+    d = np.multiply(diff, scale)
     d[1] *= -1.0
-    d *= scale
     d += c[:2]
-    u = np.divide(rows[::-1], rows)
-    u *= scale
+    u = np.multiply(rows[::-1], scale, out=scale)
     half = d * 0.5
     both = np.concatenate((rows, rows))
     logs_of = None if given_log_q is None else np.concatenate((logs, logs))
