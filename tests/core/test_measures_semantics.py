@@ -152,7 +152,8 @@ def test_tv_and_hellinger_never_round_above_one() -> None:
 
 
 def test_kl_is_never_below_zero_when_the_sums_are_one_only_to_rounding() -> None:
-    """p / p.sum() sums to 1 ± an ulp; the exact KL of such floats can be −1e-16."""
+    """p / p.sum() sums to 1 ± an ulp, so Σ p log(p/q) of the floats can be −1e-16; the KL of
+    the distributions they stand for cannot."""
     rng = np.random.default_rng(0)
     for _ in range(2000):
         n = int(rng.integers(2, 6))
