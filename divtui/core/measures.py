@@ -79,14 +79,16 @@ def _phi(d: FloatArray, u: FloatArray) -> FloatArray:
     log of u is as good as a log1p of d (and about half its cost), and u keeps every digit of
     a tiny q/p that 1 + d would round away. Near 0, where d − log1p(d) cancels, the series.
     """
-    small = (np.abs(d) < _SERIES_BELOW).reshape(-1).nonzero()[0]
-    if small.size == d.size:  # q ≈ p throughout (the near-identical case): no log at all
+    small = np.abs(d) < _SERIES_BELOW
+    count = np.count_nonzero(small)
+    if count == d.size:  # q ≈ p throughout (the near-identical case): no log at all
         return _phi_series(d)
     log1p = np.log(u)
     log1p *= d / (u - 1.0)
     out = np.subtract(d, log1p, out=log1p)
-    if small.size:
-        out.reshape(-1)[small] = _phi_series(d.reshape(-1)[small])
+    if count:
+        where = small.reshape(-1).nonzero()[0]
+        out.reshape(-1)[where] = _phi_series(d.reshape(-1)[where])
     return out
 
 
