@@ -140,8 +140,14 @@ class _Totals:
 
 def _blocks(n: int) -> Iterator[slice]:
     """One slice for a short vector, cache-sized ones for a long one."""
+    if n <= _BLOCK:
+        yield _WHOLE
+        return
     for start in range(0, n, _BLOCK):
         yield slice(start, start + _BLOCK)
+
+
+_WHOLE = slice(None)
 
 
 def _totals(p: FloatArray, q: FloatArray) -> _Totals | None:
@@ -386,10 +392,9 @@ def decompose(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> Decompositi
     assert totals is not None  # every vector has at least one block
     h, kl_sum = math.fsum(h_parts), math.fsum(kl_parts)
     ce = h + kl_sum + totals.p * math.log1p(totals.forward)
+    scale = unit.per_nat
     return Decomposition(
-        entropy=unit.from_nats(h),
-        cross_entropy=unit.from_nats(ce),
-        kl=unit.from_nats(_normalised(kl_sum, totals.p)),
+        entropy=h * scale, cross_entropy=ce * scale, kl=_normalised(kl_sum, totals.p) * scale
     )
 
 
