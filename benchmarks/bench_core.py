@@ -8,7 +8,9 @@ Run: python benchmarks/bench_core.py [--large] [--rounds N]
     scipy.spatial.distance.jensenshannon; decompose() (H, CE, KL) against
     scipy.stats.entropy(p) + scipy.stats.entropy(p, q). Target: at least 20x faster.
 (b) Long vectors (n = 1e4, 1e6; 1e7 with --large), where memory traffic dominates:
-    decompose() against a single np.log(p). Target: within 4x.
+    decompose() against a single np.log(p). Target: within 4x. And the near-identical case
+    (q = p·(1 + 1e-9·δ), normalised) against the ordinary one: it runs the same kernel (the
+    series instead of a log), so it may cost no more than 1.5x.
 
 The two sides of each row run interleaved, alternating which goes first, and each side's
 figure is the median over the rounds, so a noisy machine slows both alike. No assertions:
@@ -41,6 +43,7 @@ FloatArray = npt.NDArray[np.float64]
 
 SPEED_UP_TARGET = 20.0
 LOG_RATIO_TARGET = 4.0
+NEAR_RATIO_TARGET = 1.5
 
 
 @dataclass(frozen=True)
@@ -162,30 +165,38 @@ def long_rows(sizes: list[int], rounds: int) -> tuple[list[Row], list[str]]:
         near = p * (1 + 1e-9 * np.random.default_rng(1).standard_normal(n))
         near /= near.sum()
         budget = 0.05 if n <= 10**6 else 0.2
-        for label, model, targeted in (("", q, True), (", q≈p (careful path)", near, False)):
-            ours, reference = interleaved(
-                partial(decompose, p, model),
-                partial(np.log, p),
-                rounds,
-                budget,
+        exponent = round(math.log10(n))
+        ordinary, reference = interleaved(
+            partial(decompose, p, q), partial(np.log, p), rounds, budget
+        )
+        rows.append(
+            Row(
+                f"decompose() vs np.log, n=1e{exponent}",
+                ordinary,
+                reference,
+                ordinary / reference,
+                f"≤ {LOG_RATIO_TARGET:.0f}x np.log",
+                ordinary / reference <= LOG_RATIO_TARGET,
             )
-            ratio = ours / reference
-            if targeted:
-                notes.append(
-                    f"n=1e{round(math.log10(n))}: minor page faults per call: decompose() "
-                    f"{minor_faults(partial(decompose, p, q)):.0f}, "
-                    f"np.log {minor_faults(partial(np.log, p)):.0f}"
-                )
-            rows.append(
-                Row(
-                    f"decompose() vs np.log, n=1e{round(math.log10(n))}{label}",
-                    ours,
-                    reference,
-                    ratio,
-                    f"≤ {LOG_RATIO_TARGET:.0f}x np.log" if targeted else "(information)",
-                    ratio <= LOG_RATIO_TARGET if targeted else None,
-                )
+        )
+        close, typical = interleaved(
+            partial(decompose, p, near), partial(decompose, p, q), rounds, budget
+        )
+        rows.append(
+            Row(
+                f"decompose() q≈p vs ordinary, n=1e{exponent}",
+                close,
+                typical,
+                close / typical,
+                f"≤ {NEAR_RATIO_TARGET}x ordinary",
+                close / typical <= NEAR_RATIO_TARGET,
             )
+        )
+        notes.append(
+            f"n=1e{exponent}: minor page faults per call: decompose() "
+            f"{minor_faults(partial(decompose, p, q)):.0f}, "
+            f"np.log {minor_faults(partial(np.log, p)):.0f}"
+        )
     return rows, notes
 
 
@@ -225,7 +236,7 @@ def main() -> int:
     )
     sizes = [10**4, 10**6, *([10**7] if args.large else [])]
     rows, notes = long_rows(sizes, max(5, args.rounds // 2))
-    print_table("(b) long vectors: time per call, ratio = decompose() / np.log(p)", rows, "ratio")
+    print_table("(b) long vectors: time per call, ratio = ours / reference", rows, "ratio")
     for note in notes:
         print(note)
     return 0

@@ -41,5 +41,5 @@ class Baseline:
         return now - before
 
     def in_unit(self, unit: Unit) -> Baseline:
-        """The same baseline expressed in another unit."""
+        """The same baseline expressed in another unit (the charts draw it in the scenario's)."""
         return Baseline({name: m.in_unit(unit) for name, m in self.measures.items()})

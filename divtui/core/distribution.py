@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -48,11 +47,6 @@ def parse_number(text: str, where: str) -> float:
 def parse_weight(text: str, where: str) -> float:
     """Turn what a user typed into a non-negative finite weight, or say precisely why not."""
     return check_weight(_parse_float(text, where), where)
-
-
-def parse_logit(text: str, where: str) -> float:
-    """A logit as typed: any finite number."""
-    return parse_number(text, where)
 
 
 def check_weight(value: object, where: str) -> float:
@@ -139,17 +133,20 @@ def check_label(label: object, where: str) -> str:
     return check_no_control(cleaned, where)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The control characters (Unicode category Cc) other than tab and newline."""
+
+SEPARATORS = re.compile(r"[\s,;]+")
+"""What separates the numbers of a typed or pasted list: spaces, commas, semicolons."""
+
+
 def check_no_control(text: str, where: str) -> str:
     """Refuse control characters other than tab and newline in a name shown on a terminal: an
     ESC from a file (`\x1b]0;…\x07`) would reach the terminal and drive it."""
-    for char in text:
-        if char not in "\t\n" and unicodedata.category(char) == "Cc":
-            raise DivtuiError(f"{where}: {text!r} contains the control character {char!r}")
+    found = _CONTROL.search(text)
+    if found is not None:
+        raise DivtuiError(f"{where}: {text!r} contains the control character {found.group()!r}")
     return text
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""The control characters (Unicode category Cc) other than tab and newline."""
 
 
 def check_labels(labels: Iterable[object], where: str) -> tuple[str, ...]:

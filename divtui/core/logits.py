@@ -39,6 +39,11 @@ def softmax(logits: FloatArray, temperature: float = 1.0) -> FloatArray:
     return result
 
 
+ABSENT_LOGIT_GAP = 50.0
+"""An outcome with q = 0 gets a logit this far (times T) below the smallest other one: softmax
+can never output an exact 0, so this is its nearest to "weight 0" (q ≈ e^-50 ≈ 2e-22)."""
+
+
 def logits_from_probabilities(q: FloatArray, temperature: float = 1.0) -> FloatArray:
     """Logits z with softmax(z / T) = q: T · log q, shifted so the largest is 0.
 
@@ -46,7 +51,7 @@ def logits_from_probabilities(q: FloatArray, temperature: float = 1.0) -> FloatA
     """
     with np.errstate(divide="ignore"):
         log_q = np.log(np.asarray(q, dtype=np.float64))
-    floor = float(np.min(log_q[np.isfinite(log_q)])) - 50.0
+    floor = float(np.min(log_q[np.isfinite(log_q)])) - ABSENT_LOGIT_GAP
     log_q = np.where(np.isfinite(log_q), log_q, floor)
     result: FloatArray = temperature * (log_q - np.max(log_q))
     return result

@@ -10,16 +10,13 @@ import numpy as np
 from divtui.core.distribution import FloatArray, check_no_control, check_weights, frozen, normalise
 from divtui.core.errors import DivtuiError
 from divtui.core.logits import (
+    ABSENT_LOGIT_GAP,
     check_logits,
     check_temperature,
     log_softmax,
     logits_from_probabilities,
     softmax,
 )
-
-NEW_OUTCOME_LOGIT_GAP = 50.0
-"""A logits model gives a new outcome a logit this far (times T) below its smallest: softmax
-can never output an exact 0, so this is its nearest to "weight 0" (q ≈ e^-50 ≈ 2e-22)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +129,7 @@ def check_model(given: ModelInput, name: str, index: int, size: int) -> Model:
 def with_new_outcome(model: Model) -> Model:
     if model.logits is None:
         return Model(model.name, frozen(np.append(model.weights, 0.0)), None, model.temperature)
-    low = float(np.min(model.logits)) - NEW_OUTCOME_LOGIT_GAP * model.temperature
+    low = float(np.min(model.logits)) - ABSENT_LOGIT_GAP * model.temperature
     return Model.from_logits(model.name, np.append(model.logits, low), model.temperature)
 
 

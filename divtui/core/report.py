@@ -43,8 +43,6 @@ MEASURE_FIELDS: tuple[tuple[str, str], ...] = (
 )
 """Each model's measures: the JSON/CSV key and the label a person reads."""
 
-UNITLESS = frozenset({"total_variation", "hellinger", "perplexity"})
-
 
 def _number(value: float) -> float | str:
     """JSON has no infinity (RFC 8259): an infinite value is the string "inf"."""

@@ -6,12 +6,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from divtui.core.distribution import check_label, parse_number, parse_weight
+from divtui.core.distribution import SEPARATORS, check_label, parse_number, parse_weight
 from divtui.core.errors import DivtuiError
 from divtui.core.scenario import Scenario
 from divtui.core.units import Unit
 
-_SEPARATORS = re.compile(r"[\s,;]+")
 _NAME = re.compile(r"^\s*([^=:\s][^=:]*?)\s*:(?!=)")
 
 
@@ -35,7 +34,7 @@ def parse_spec(text: str, what: str) -> Spec:
     if match and "=" not in match.group(1):
         name = match.group(1).strip()
         body = text[match.end() :]
-    items = [item for item in _SEPARATORS.split(body.strip()) if item]
+    items = [item for item in SEPARATORS.split(body.strip()) if item]
     if not items:
         raise DivtuiError(f"{what} {text!r}: no values given")
     labelled = ["=" in item for item in items]
@@ -106,7 +105,7 @@ def scenario_from_specs(
 def parse_column(text: str, size: int, where: str, *, logits: bool = False) -> tuple[float, ...]:
     """A pasted column: exactly one number per outcome, separated by spaces, commas, semicolons,
     tabs or newlines. Weights must be valid weights (not all zero); logits any finite numbers."""
-    items = [item for item in _SEPARATORS.split(text.strip()) if item]
+    items = [item for item in SEPARATORS.split(text.strip()) if item]
     if len(items) != size:
         raise DivtuiError(f"{where}: got {len(items)} values for {size} outcomes")
     values = []
@@ -120,4 +119,4 @@ def parse_column(text: str, size: int, where: str, *, logits: bool = False) -> t
 
 def is_one_number(text: str) -> bool:
     """Whether pasted text is a single item (it edits one cell) rather than a column."""
-    return len([item for item in _SEPARATORS.split(text.strip()) if item]) == 1
+    return len([item for item in SEPARATORS.split(text.strip()) if item]) == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import GOOD_SCENARIO, IS_ROOT
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -22,17 +23,6 @@ from divtui.core.presets import preset
 from divtui.core.scenario_file import MAX_FILE_BYTES, save_scenario
 
 from .support import SIZE, main_screen, new_app, toasts
-
-GOOD = """\
-labels = ["a", "b"]
-p = [0.5, 0.5]
-
-[[models]]
-name = "m"
-q = [0.5, 0.5]
-"""
-
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def active(app: App[Any]) -> Screen[Any]:
@@ -81,20 +71,20 @@ BROKEN: dict[str, tuple[Callable[[Path, str], Path], str]] = {
     "malformed": (write('labels = ["a", "b"\np = ['), "invalid TOML"),
     "nested too deeply": (write("p = " + "[" * 50_000 + "]" * 50_000), "nested too deeply"),
     "wrong type": (
-        write(GOOD.replace("q = [0.5, 0.5]", "q = { a = 1 }")),
+        write(GOOD_SCENARIO.replace("q = [0.5, 0.5]", "q = { a = 1 }")),
         "models[0].q: expected a list of numbers, got dict",
     ),
-    "1e400": (write(GOOD.replace("p = [0.5, 0.5]", "p = [1e400, 1]")), "p[0]: inf is not"),
+    "1e400": (write(GOOD_SCENARIO.replace("p = [0.5, 0.5]", "p = [1e400, 1]")), "p[0]: inf is not"),
     "underflow to zero": (
-        write(GOOD.replace("q = [0.5, 0.5]", "q = [1e-400, -0.0]")),
+        write(GOOD_SCENARIO.replace("q = [0.5, 0.5]", "q = [1e-400, -0.0]")),
         "all weights are zero",
     ),
     "temperature 1e-400": (
-        write(GOOD.replace("q = [0.5, 0.5]", "logits = [1, 0]\ntemperature = 1e-400")),
+        write(GOOD_SCENARIO.replace("q = [0.5, 0.5]", "logits = [1, 0]\ntemperature = 1e-400")),
         "temperature: 0.0 must be a finite number > 0",
     ),
     "escape in a label": (
-        write(GOOD.replace('"a", "b"', r'"a\u001b[2J", "b"')),
+        write(GOOD_SCENARIO.replace('"a", "b"', r'"a\u001b[2J", "b"')),
         r"contains the control character '\x1b'",
     ),
     "binary": (write(bytes(range(256))), "not a text file (invalid UTF-8 at byte 128)"),
@@ -140,7 +130,7 @@ async def test_opening_any_broken_file_shows_why_and_changes_nothing(tmp_path: P
 async def test_opening_an_unreadable_file_shows_why_and_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write(GOOD)(tmp_path, "locked.toml")
+    path = write(GOOD_SCENARIO)(tmp_path, "locked.toml")
     if IS_ROOT:  # root reads through any mode: fail the read as it fails for everyone else
         real_open = os.open
 

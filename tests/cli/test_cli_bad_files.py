@@ -8,15 +8,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_module
-
-GOOD = """\
-labels = ["a", "b"]
-p = [0.5, 0.5]
-
-[[models]]
-name = "m"
-q = [0.5, 0.5]
-"""
+from helpers import GOOD_SCENARIO
 
 
 @pytest.mark.parametrize(
@@ -24,11 +16,14 @@ q = [0.5, 0.5]
     [
         (b"", "missing key 'labels'"),
         (
-            GOOD.replace("0.5, 0.5]\n\n", "1e400, 1]\n\n").encode(),
+            GOOD_SCENARIO.replace("0.5, 0.5]\n\n", "1e400, 1]\n\n").encode(),
             "p[0]: inf is not a finite weight",
         ),
-        (GOOD.replace("q = [0.5, 0.5]", "q = [-1e-400, 0]").encode(), "all weights are zero"),
-        (GOOD.replace("q = [0.5, 0.5]", "q = [nan, 1]").encode(), "models[0].q[0]: NaN"),
+        (
+            GOOD_SCENARIO.replace("q = [0.5, 0.5]", "q = [-1e-400, 0]").encode(),
+            "all weights are zero",
+        ),
+        (GOOD_SCENARIO.replace("q = [0.5, 0.5]", "q = [nan, 1]").encode(), "models[0].q[0]: NaN"),
         (b"\xff\xfe\x00garbage\x00", "not a text file"),
         (b'labels = ["a", "b"\np = [', "invalid TOML"),
     ],
@@ -49,7 +44,7 @@ def test_a_bad_file_is_one_line_and_status_2(
 
 def test_negative_zero_and_tiny_weights_are_ordinary(tmp_path: Path) -> None:
     path = tmp_path / "ok.toml"
-    path.write_text(GOOD.replace("q = [0.5, 0.5]", "q = [-0.0, 1e-300]"), encoding="utf-8")
+    path.write_text(GOOD_SCENARIO.replace("q = [0.5, 0.5]", "q = [-0.0, 1e-300]"), encoding="utf-8")
     run = run_module(["report", str(path), "--format", "csv"])
     assert run.status == 0, run.stderr
     assert ",inf," in run.stdout  # q(a) = 0 while p(a) = 0.5: KL is infinite, not an error

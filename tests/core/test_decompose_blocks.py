@@ -1,127 +1,118 @@
-"""decompose() of long vectors runs block by block in cache; it must agree with the careful
-whole-vector path and with scipy, including ragged last blocks and the cases it hands back."""
+"""Long vectors go through the same kernel in cache-sized blocks: the blocked sums must be the
+one-block sums (up to the order of summation), including ragged last blocks, zeros, q ≈ p, a
+support mismatch and a model's own log-probabilities."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import astuple
 
 import numpy as np
 import pytest
 import scipy.stats
+from oracles import FloatArray, fsum_kl, relative_error
 
 from divtui.core import measures
-from divtui.core.measures import decompose
 
 BLOCK = measures._BLOCK
+SAME = 1e-13
+"""Blocked and whole sums differ only in the order of their additions."""
 
 
-def _pair(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _pair(n: int, seed: int, kind: str = "ordinary") -> tuple[FloatArray, FloatArray]:
     rng = np.random.default_rng(seed)
-    return rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
-
-
-@pytest.mark.parametrize("n", [BLOCK + 1, 3 * BLOCK + 17, 5 * BLOCK])
-def test_blocked_decomposition_agrees_with_scipy(n: int) -> None:
-    p, q = _pair(n, n)
-    result = decompose(p, q)
-    assert result.entropy == pytest.approx(float(scipy.stats.entropy(p)), rel=1e-12)
-    assert result.kl == pytest.approx(float(scipy.stats.entropy(p, q)), rel=1e-12)
-    assert result.cross_entropy == pytest.approx(result.entropy + result.kl, rel=1e-12)
-
-
-def test_the_blocked_pass_is_the_one_taken_for_long_ordinary_vectors(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    p, q = _pair(2 * BLOCK + 5, 1)
-    calls: list[object] = []
-    real = measures._decompose_blocked
-
-    def spy(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float] | None:
-        result = real(a, b)
-        calls.append(result)
-        return result
-
-    monkeypatch.setattr(measures, "_decompose_blocked", spy)
-    decompose(p, q)
-    assert len(calls) == 1 and calls[0] is not None
-
-
-@pytest.mark.parametrize("case", ["zeros in p", "q close to p", "q rules out an outcome"])
-def test_cases_the_blocked_pass_hands_back_are_still_right(case: str) -> None:
-    p, q = _pair(2 * BLOCK + 3, 7)
-    if case == "zeros in p":
-        p = p.copy()
+    p, q = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
+    if kind == "zeros":
         p[::5] = 0.0
-        p /= p.sum()
-        with np.errstate(divide="ignore", invalid="ignore"):  # as decompose() runs it
-            assert measures._decompose_blocked(p, q) is None
-    elif case == "q close to p":
-        rng = np.random.default_rng(3)
-        q = p * (1 + 1e-9 * rng.standard_normal(p.shape[0]))
+        q[3::7] = 0.0
+        q[::5] = np.where(q[::5] == 0, 0.5 / n, q[::5])
+        p, q = p / p.sum(), q / q.sum()
+    elif kind == "near":
+        q = p * (1 + 1e-9 * rng.standard_normal(n))
         q /= q.sum()
-        assert measures._decompose_blocked(p, q) is None
-    else:
-        q = q.copy()
+    elif kind == "mismatch":
         q[10] = 0.0
-    result = decompose(p, q)
-    expected_kl = float(scipy.stats.entropy(p, q))
-    if math.isinf(expected_kl):
-        assert math.isinf(result.kl) and math.isinf(result.cross_entropy)
-    else:
-        assert result.kl == pytest.approx(expected_kl, rel=1e-6)
-        assert result.entropy == pytest.approx(float(scipy.stats.entropy(p)), rel=1e-12)
+    return p, q
 
 
-# --- compare() of long vectors runs block by block too -----------------------------------------
+Measure = Callable[[FloatArray, FloatArray], tuple[float, ...]]
+
+MEASURES: dict[str, Measure] = {
+    "compare": lambda p, q: tuple(
+        value for value in astuple(measures.compare(p, q))[1:13] if isinstance(value, float)
+    ),
+    "decompose": lambda p, q: astuple(measures.decompose(p, q)),
+    "kl_divergence": lambda p, q: (measures.kl_divergence(p, q),),
+    "js_divergence": lambda p, q: (measures.js_divergence(p, q),),
+}
 
 
+def whole(
+    monkeypatch: pytest.MonkeyPatch, measure: Measure, p: FloatArray, q: FloatArray
+) -> tuple[float, ...]:
+    """The same measure with the whole vector as one block."""
+    with monkeypatch.context() as patch:
+        patch.setattr(measures, "_BLOCK", 1 << 30)
+        return measure(p, q)
+
+
+@pytest.mark.parametrize("name", MEASURES)
+@pytest.mark.parametrize("kind", ["ordinary", "zeros", "near", "mismatch"])
 @pytest.mark.parametrize("n", [BLOCK + 1, 3 * BLOCK + 17])
-def test_blocked_compare_agrees_with_the_whole_vector_path_and_scipy(n: int) -> None:
-    p, q = _pair(n, n + 1)
-    blocked = measures._compare_blocked(p, q, None)
-    assert blocked is not None, "ordinary long vectors take the blocked pass"
-    whole = measures._compare_whole(p, q, None)
-    for got, expected in zip(
-        [*blocked[0][0], *blocked[0][1], *blocked[1], blocked[2], blocked[3]],
-        [*whole[0][0], *whole[0][1], *whole[1], whole[2], whole[3]],
-        strict=True,
-    ):
-        assert got == pytest.approx(expected, rel=1e-12)
+def test_blocked_sums_are_the_one_block_sums(
+    monkeypatch: pytest.MonkeyPatch, n: int, kind: str, name: str
+) -> None:
+    p, q = _pair(n, n, kind)
+    blocked = MEASURES[name](p, q)
+    for got, want in zip(blocked, whole(monkeypatch, MEASURES[name], p, q), strict=True):
+        assert math.isinf(got) is math.isinf(want)
+        if math.isfinite(want):
+            assert want != 0 or kind == "near"
+            assert relative_error(got, want) <= SAME, (got, want)
+
+
+@pytest.mark.parametrize("kind", ["ordinary", "zeros", "near"])
+@pytest.mark.parametrize("n", [BLOCK + 1, 3 * BLOCK + 17])
+def test_blocked_measures_agree_with_the_references(n: int, kind: str) -> None:
+    p, q = _pair(n, n, kind)
     result = measures.compare(p, q)
-    assert result.kl == pytest.approx(float(scipy.stats.entropy(p, q)), rel=1e-12)
-    assert result.reverse_kl == pytest.approx(float(scipy.stats.entropy(q, p)), rel=1e-12)
-    m = 0.5 * (p + q)
-    js = 0.5 * (scipy.stats.entropy(p, m) + scipy.stats.entropy(q, m))
-    assert result.js_divergence == pytest.approx(float(js), rel=1e-12)
-    assert result.total_variation == pytest.approx(0.5 * float(np.abs(p - q).sum()), rel=1e-12)
+    for got, want in ((result.kl, fsum_kl(p, q)), (result.reverse_kl, fsum_kl(q, p))):
+        assert want > 0
+        assert relative_error(got, want) <= (1e-12 if kind != "near" else 1e-7)
+    assert relative_error(result.entropy_p, float(scipy.stats.entropy(p))) <= 1e-12
+    decomposition = measures.decompose(p, q)
+    assert relative_error(decomposition.kl, result.kl) <= SAME
+    assert relative_error(decomposition.entropy, result.entropy_p) <= SAME
+    assert relative_error(decomposition.cross_entropy, result.cross_entropy) <= SAME
 
 
-def test_blocked_compare_uses_given_log_probabilities() -> None:
+def test_a_blocked_support_mismatch_is_infinite_and_named() -> None:
+    p, q = _pair(2 * BLOCK + 3, 7, "mismatch")
+    result = measures.compare(p, q)
+    assert math.isinf(result.kl) and math.isinf(result.cross_entropy)
+    assert result.support_mismatch == (10,)
+    assert math.isinf(measures.decompose(p, q).kl)
+
+
+def test_blocked_compare_uses_given_log_probabilities(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model's log_softmax where softmax underflows to 0: finite cross-entropy and KL."""
     rng = np.random.default_rng(5)
     z = rng.normal(size=2 * BLOCK + 3) * 3
+    z[[4, 2 * BLOCK + 1]] = -2000.0  # exp underflows: q = 0 there, log q finite
     log_q = z - np.logaddexp.reduce(z)
+    q = np.exp(log_q)
+    assert q[4] == 0.0
     p = rng.dirichlet(np.ones(z.size))
-    result = measures.compare(p, np.exp(log_q), log_q=log_q)
-    assert result.cross_entropy == pytest.approx(-float(np.dot(p, log_q)), rel=1e-12)
+    result = measures.compare(p, q, log_q=log_q)
+    want_ce = -math.fsum((p * log_q).tolist())
+    assert want_ce > 0 and relative_error(result.cross_entropy, want_ce) <= 1e-12
+    assert math.isfinite(result.kl) and result.support_mismatch == ()
+    want_kl = math.fsum((p * (np.log(p) - log_q)).tolist())
+    assert want_kl > 0 and relative_error(result.kl, want_kl) <= 1e-12
 
-
-def test_blocked_compare_hands_zeros_and_near_equal_vectors_to_the_careful_path() -> None:
-    p, q = _pair(2 * BLOCK, 9)
-    p_zero = p.copy()
-    p_zero[7] = 0.0
-    p_zero /= p_zero.sum()
-    with np.errstate(all="ignore"):  # the private pass runs under compare()'s errstate
-        assert measures._compare_blocked(p_zero, q, None) is None
-    near = p * (1 + 1e-10 * np.random.default_rng(2).standard_normal(p.size))
-    near /= near.sum()
-    assert measures._compare_blocked(p, near, None) is None
-    # The careful path still gives every digit: KL(p‖near) against the Bregman form in mpmath's
-    # place, scipy's rel_entr summed with math.fsum of (p log(p/q) − p + q) terms.
-    result = measures.compare(p, near)
-    import scipy.special
-
-    reference = math.fsum((scipy.special.rel_entr(p, near) - p + near).tolist())
-    assert result.kl == pytest.approx(reference, rel=1e-6)
-    assert measures.compare(p_zero, q).kl == pytest.approx(
-        float(scipy.stats.entropy(p_zero, q)), rel=1e-12
-    )
+    with monkeypatch.context() as patch:
+        patch.setattr(measures, "_BLOCK", 1 << 30)
+        one_block = measures.compare(p, q, log_q=log_q)
+    assert relative_error(result.kl, one_block.kl) <= SAME
+    assert relative_error(result.cross_entropy, one_block.cross_entropy) <= SAME

@@ -22,28 +22,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import GOOD_SCENARIO, IS_ROOT
 
 from divtui.core.errors import DivtuiError
 from divtui.core.presets import preset
 from divtui.core.scenario_file import MAX_FILE_BYTES, load_scenario, save_scenario
 
-GOOD = """\
-title = "Two"
-labels = ["a", "b"]
-p = [0.5, 0.5]
-
-[[models]]
-name = "m"
-q = [0.5, 0.5]
-"""
-
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-
 
 def good_with(old: str, new: str) -> str:
-    """GOOD with one piece replaced."""
-    assert old in GOOD
-    return GOOD.replace(old, new)
+    """GOOD_SCENARIO with one piece replaced."""
+    assert old in GOOD_SCENARIO
+    return GOOD_SCENARIO.replace(old, new)
 
 
 @dataclass(frozen=True)
@@ -83,7 +72,7 @@ def directory_named_like_a_file(directory: Path) -> Path:
 BROKEN: dict[str, Broken] = {
     # Not TOML at all.
     "malformed": Broken(text_file('labels = ["a", "b"\np = ['), "invalid TOML"),
-    "duplicate key": Broken(text_file('title = "again"\n' + GOOD), "invalid TOML"),
+    "duplicate key": Broken(text_file('title = "again"\n' + GOOD_SCENARIO), "invalid TOML"),
     "nested too deeply": Broken(
         text_file("p = " + "[" * 50_000 + "]" * 50_000 + "\n"),
         "invalid TOML: arrays or tables nested too deeply",
@@ -234,7 +223,7 @@ def deny_reading(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_unreadable_file_is_refused_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = text_file(GOOD)(tmp_path)
+    path = text_file(GOOD_SCENARIO)(tmp_path)
     deny_reading(path, monkeypatch)
     try:
         with pytest.raises(DivtuiError) as caught:
@@ -284,8 +273,8 @@ def test_logits_near_the_float_limit_give_a_distribution(tmp_path: Path) -> None
 
 
 def test_a_byte_order_mark_is_not_part_of_the_document(tmp_path: Path) -> None:
-    path = text_file(b"\xef\xbb\xbf" + GOOD.encode())(tmp_path)
-    assert load_scenario(path) == load_scenario(text_file(GOOD, "plain.toml")(tmp_path))
+    path = text_file(b"\xef\xbb\xbf" + GOOD_SCENARIO.encode())(tmp_path)
+    assert load_scenario(path) == load_scenario(text_file(GOOD_SCENARIO, "plain.toml")(tmp_path))
 
 
 def test_tabs_and_newlines_in_names_are_not_control_characters_to_refuse(tmp_path: Path) -> None:
@@ -341,7 +330,7 @@ def test_the_command_line_refuses_with_status_2(tmp_path: Path, case: str, comma
 )
 @pytest.mark.parametrize("command", COMMANDS)
 def test_the_command_line_refuses_an_unreadable_file(tmp_path: Path, command: str) -> None:
-    path = text_file(GOOD)(tmp_path)
+    path = text_file(GOOD_SCENARIO)(tmp_path)
     path.chmod(0)
     try:
         run = run_divtui([*COMMANDS[command], str(path)])
@@ -352,10 +341,10 @@ def test_the_command_line_refuses_an_unreadable_file(tmp_path: Path, command: st
 
 def test_a_scenario_comes_from_standard_input_as_minus() -> None:
     """`-` reads standard input explicitly; /dev/stdin, a pipe here, is refused like any FIFO."""
-    run = run_divtui(["report", "-", "--format", "csv"], stdin=GOOD)
+    run = run_divtui(["report", "-", "--format", "csv"], stdin=GOOD_SCENARIO)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("model,")
-    run = run_divtui(["report", "/dev/stdin", "--format", "csv"], stdin=GOOD)
+    run = run_divtui(["report", "/dev/stdin", "--format", "csv"], stdin=GOOD_SCENARIO)
     refused_in_one_line(run, Path("/dev/stdin"), "divtui reads only regular files")
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
-from typing import Any
 
 import numpy as np
 import pytest
+from helpers import TERM_KEYS, model_keys, strict_json, top_keys
 
 from divtui.core.presets import PRESETS, preset
 from divtui.core.report import (
@@ -24,49 +23,6 @@ from divtui.core.report import (
 )
 from divtui.core.scenario import Scenario
 from divtui.core.units import Unit
-
-TOP_KEYS = ["title", "unit", "labels", "p", "entropy_p", "models"]
-MODEL_KEYS = [
-    "name",
-    "q",
-    "entropy_q",
-    "cross_entropy",
-    "kl",
-    "reverse_cross_entropy",
-    "reverse_kl",
-    "js_divergence",
-    "js_distance",
-    "total_variation",
-    "hellinger",
-    "perplexity",
-    "support_mismatch",
-    "terms",
-    "terms_omitted",
-]
-TERM_KEYS = ["label", "p", "q", "cross_entropy", "entropy", "kl"]
-SMOOTHING_KEYS = ["label_smoothing", "p_smoothed"]
-"""Top-level keys, after p, only when the scenario has label smoothing."""
-LOGITS_KEYS = ["logits", "temperature"]
-"""Model keys, after q, only for a model given by logits."""
-
-
-def top_keys(report: dict[str, Any]) -> list[str]:
-    """The exact top-level keys a report must have."""
-    extra = SMOOTHING_KEYS if "label_smoothing" in report else []
-    return [*TOP_KEYS[:4], *extra, *TOP_KEYS[4:]]
-
-
-def model_keys(entry: dict[str, Any]) -> list[str]:
-    """The exact keys a model's entry must have."""
-    extra = LOGITS_KEYS if "logits" in entry else []
-    return [*MODEL_KEYS[:2], *extra, *MODEL_KEYS[2:]]
-
-
-def strict_json(text: str) -> Any:
-    def refuse(constant: str) -> None:
-        raise ValueError(f"non-RFC 8259 constant {constant}")
-
-    return json.loads(text, parse_constant=refuse)
 
 
 def two_models() -> Scenario:
