@@ -110,6 +110,11 @@ def discover_themes() -> DiscoveredThemes:
                 continue
             entry = ThemeEntry(theme, path)
             if theme.name in by_name:
+                replaced = found.themes[by_name[theme.name]].source
+                found.warnings.append(
+                    f"theme {path}: its name {theme.name!r} is also the name of {replaced}, "
+                    "which it replaces; give a copied theme a name of its own"
+                )
                 found.themes[by_name[theme.name]] = entry
             else:
                 by_name[theme.name] = len(found.themes)

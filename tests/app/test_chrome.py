@@ -256,3 +256,19 @@ async def test_q_while_editing_is_typed_not_a_quit() -> None:
         assert editor(app).value == "q"
         assert app.return_code is None
         assert app.is_running
+
+
+def test_a_copied_theme_that_keeps_its_name_warns_that_it_replaces_the_shipped_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "xdg" / "divtui" / "themes"
+    folder.mkdir(parents=True)
+    shipped = shipped_theme_dir() / "divtui-dark.toml"
+    (folder / "my-dark.toml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    found = discover_themes()
+    assert len(found.warnings) == 1
+    warning = found.warnings[0]
+    assert "my-dark.toml" in warning and "'divtui-dark'" in warning and "replaces" in warning
+    (entry,) = [e for e in found.themes if e.name == "divtui-dark"]
+    assert entry.source == folder / "my-dark.toml", "the user's copy is the one used"
