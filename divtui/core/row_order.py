@@ -105,7 +105,8 @@ class RowOrder:
             return RowOrder.of(scenario), diff
         if diff.change is LabelChange.SAME:
             stale = self.stale or (
-                self.sorting.by in _BY_VALUE and not _same_values(scenario, self.scenario)
+                self.sorting.by in _BY_VALUE
+                and not _same_values(scenario, self.scenario, self.sorting.by)
             )
             return RowOrder(self.sorting, self.order, scenario, stale), diff
         if self.order is None or self.sorting.by is SortBy.LABEL:
@@ -127,11 +128,15 @@ class RowOrder:
         return row if self.order is None else int(self.order[row])
 
 
-def _same_values(scenario: Scenario, other: Scenario) -> bool:
-    """Whether two scenarios hold the very same columns (a unit change, a new title)."""
-    return (
-        scenario.p_weights is other.p_weights
-        and scenario.label_smoothing == other.label_smoothing
-        and len(scenario.models) == len(other.models)
-        and all(a is b for a, b in zip(scenario.models, other.models, strict=True))
+def _same_values(scenario: Scenario, other: Scenario, by: SortBy = SortBy.KL) -> bool:
+    """Whether the values an order `by` sorts on are the very same arrays in both (a unit
+    change, a new title; label smoothing changes the KL terms but neither p nor q)."""
+    same_p = scenario.p_weights is other.p_weights
+    same_models = len(scenario.models) == len(other.models) and all(
+        a is b for a, b in zip(scenario.models, other.models, strict=True)
     )
+    if by is SortBy.P:
+        return same_p
+    if by is SortBy.Q:
+        return same_models
+    return same_p and same_models and scenario.label_smoothing == other.label_smoothing

@@ -18,6 +18,7 @@ from divtui.app.screens.main import MainScreen
 from divtui.app.widgets.chart import Chart
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_grid import OutcomeGrid
+from divtui.core.outcome_order import SortBy
 from divtui.core.presets import preset
 
 SIZE = (120, 40)
@@ -79,9 +80,21 @@ def cell(app: App[Any], row: int, column: int) -> str:
 
 
 def grid_column(app: App[Any], column: int) -> list[str]:
-    """The texts shown down one grid column."""
+    """The texts shown down one grid column (the labels without the rank a sorted table
+    shows before them: `ranks` reads those)."""
     table = grid(app)
-    return [table.get_cell_at(Coordinate(row, column)).plain for row in range(table.row_count)]
+    texts = [table.get_cell_at(Coordinate(row, column)).plain for row in range(table.row_count)]
+    if column == 0 and table.sorting.by is not SortBy.OUTCOME:
+        texts = [text.split(maxsplit=1)[1] for text in texts]
+    return texts
+
+
+def ranks(app: App[Any]) -> list[str]:
+    """The ranks a sorted table shows before its labels, top to bottom."""
+    table = grid(app)
+    return [
+        table.get_cell_at(Coordinate(row, 0)).plain.split()[0] for row in range(table.row_count)
+    ]
 
 
 def editor(app: App[Any]) -> Input:

@@ -231,7 +231,7 @@ async def test_a_command_run_from_the_palette_acts(query: str, check: str) -> No
             assert pilot.app.screen is screen
             assert screen.scenario.unit is Unit.BITS
             # The unit is part of the saved scenario: the title marks the unsaved change.
-            assert header_text(pilot.app) == "Weather * — bits · probabilities"
+            assert header_text(pilot.app) == "Weather * — overview · bits · probabilities"
         else:
             assert pilot.app.screen is screen
             assert screen.table.is_editing

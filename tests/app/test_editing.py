@@ -232,13 +232,15 @@ async def test_weights_mode_shows_weight_and_probability() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         before = screen.scenario
-        assert screen.sub_title == "nats · probabilities · nothing to undo"
-        assert header_text(pilot.app) == "Weather — nats · probabilities · nothing to undo"
+        assert screen.sub_title == "overview · nats · probabilities · nothing to undo"
+        assert (
+            header_text(pilot.app) == "Weather — overview · nats · probabilities · nothing to undo"
+        )
         await pilot.press("w")
         await pilot.pause()
         assert screen.weights_mode
         assert screen.sub_title.startswith("nats · weights")
-        assert header_text(pilot.app).startswith("Weather — nats · weights")
+        assert header_text(pilot.app).startswith("Weather — overview · nats · weights")
         assert screen.scenario is before, "switching mode does not change the scenario"
         assert grid_column(pilot.app, 1) == [
             "0.14 → 0.1400",

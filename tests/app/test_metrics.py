@@ -91,14 +91,17 @@ async def test_unit_cycles_and_every_number_follows() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         screen = main_screen(pilot.app)
         nats = screen.scenario.measures[0]
-        assert screen.sub_title == "nats · probabilities · nothing to undo"
+        assert screen.sub_title == "overview · nats · probabilities · nothing to undo"
         for unit in (Unit.BITS, Unit.HARTLEYS, Unit.NATS):
             await pilot.press("u")
             await pilot.pause()
             assert screen.scenario.unit is unit
-            assert screen.sub_title == f"{unit.value} · probabilities"
+            assert screen.sub_title == f"overview · {unit.value} · probabilities"
             changed = " *" if unit is not Unit.NATS else ""  # back to nats: nothing unsaved
-            assert header_text(pilot.app) == f"Weather{changed} — {unit.value} · probabilities"
+            assert (
+                header_text(pilot.app)
+                == f"Weather{changed} — overview · {unit.value} · probabilities"
+            )
             rows = metrics_rows(pilot.app)
             assert rows[f"in {unit.value}"] == ["uniform"]
             assert {label: rows[label] for label in SHOWN_FIELDS} == expected_rows(

@@ -12,11 +12,13 @@ from divtui.core.scenario import Scenario
 
 from .support import (
     SIZE,
+    cell,
     commit,
     grid,
     grid_column,
     main_screen,
     new_app,
+    ranks,
     shown_lines,
     toasts,
     type_text,
@@ -171,6 +173,8 @@ async def test_clicks_on_a_model_header_sort_by_its_q_then_its_kl_terms_then_not
 
 async def test_moving_the_cursor_brings_a_scrolled_away_table_back_into_view() -> None:
     async with new_app().run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", "v", "v")  # the "all" view: at 80x24 the screen scrolls
+        await pilot.pause()
         body = main_screen(pilot.app).query_one("#body")
         body.scroll_end(animate=False, immediate=True)
         await pilot.pause()
@@ -181,3 +185,25 @@ async def test_moving_the_cursor_brings_a_scrolled_away_table_back_into_view() -
         await pilot.pause()
         assert body.scroll_y < 4, "scrolled back to the table"
         assert body.region.contains_region(table.region), "every row of the table is on screen"
+
+
+async def test_a_sorted_table_shows_each_rows_rank_and_an_unsorted_one_does_not() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        assert grid_column(pilot.app, 0) == ["rain", "snow", "sleet", "hail"]
+        assert cell(pilot.app, 0, 0) == "rain", "outcome order: no rank"
+        await pilot.press("o", "o")  # by p
+        await pilot.pause()
+        assert ranks(pilot.app) == ["1", "2", "3", "4"]
+        assert grid_column(pilot.app, 0) == ["hail", "snow", "rain", "sleet"]
+        assert grid(pilot.app).cursor_coordinate.row == 0, "the cursor goes to the top"
+
+
+async def test_with_label_smoothing_the_p_column_shows_p_and_p_prime() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        await pilot.press("right_curly_bracket")  # ε = 0.05
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        smoothed = screen.scenario.p
+        assert grid(pilot.app).headers[1] == "p → p′ (ε=0.05)"
+        assert cell(pilot.app, 0, 1) == f"0.1400 → {smoothed[0]:.4f}"
+        assert smoothed[0] == pytest.approx(0.95 * 0.14 + 0.05 / 4, rel=1e-12)

@@ -113,3 +113,11 @@ def test_crossing_the_large_table_size_gives_that_sizes_default() -> None:
     assert RowOrder.of(big).sorting.by is SortBy.KL
     after, diff = RowOrder.of(big, Sorting()).follow(small)
     assert diff.change is LabelChange.REMOVED and after.sorting.by is SortBy.OUTCOME
+
+
+def test_label_smoothing_spoils_a_kl_order_but_not_a_p_order() -> None:
+    by_p = RowOrder.of(weather(), Sorting(SortBy.P))
+    by_kl = RowOrder.of(by_p.scenario, Sorting(SortBy.KL))
+    smoothed = by_p.scenario.with_label_smoothing(0.1)
+    assert not by_p.follow(smoothed)[0].stale, "p itself did not change"
+    assert by_kl.follow(smoothed)[0].stale, "every KL term did"

@@ -51,7 +51,7 @@ def column_header(scenario: Scenario, column: int, weights_mode: bool) -> str:
     if column > P_COLUMN and (model := scenario.models[column - 1]).logits is not None:
         return f"{name} (z → q, T={model.temperature:.3g})"
     if column == P_COLUMN and scenario.label_smoothing:
-        return f"p (ε={scenario.label_smoothing:g} in use)"
+        return f"p → p′ (ε={scenario.label_smoothing:g})"
     return f"{name} (weight → p)" if weights_mode else name
 
 
@@ -89,6 +89,8 @@ class ColumnSizer:
             extra += len(INFINITE_MARK)
         if column > P_COLUMN and scenario.models[column - 1].logits is not None:
             return 17 + extra
+        if column == P_COLUMN and scenario.label_smoothing:
+            return 15 + 2 * extra
         return (22 if weights_mode else 6) + extra
 
     def grid_width(self, analysis: Analysis, weights_mode: bool) -> int:
@@ -114,7 +116,10 @@ class ColumnSizer:
             column_header(scenario, c, weights_mode) for c in range(scenario.column_count)
         ]
         headers = [h + marks.get(i, "") for i, h in enumerate(headers)]
-        widths = [max(self.label_width(scenario), len(headers[0]))] + [
+        # Room for the rank a sorted table shows before each label, kept in outcome order
+        # too: the columns to its right stay where they were clicked when the order changes.
+        rank = len(f"{scenario.size:,}") + 1
+        widths = [max(self.label_width(scenario) + rank, len(headers[0]))] + [
             max(self.cell_width(analysis, c, weights_mode), len(headers[c + 1]))
             for c in range(scenario.column_count)
         ]

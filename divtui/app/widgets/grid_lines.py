@@ -32,10 +32,13 @@ class CellSource:
     analysis: Analysis
     weights_mode: bool
     kl_model: int
+    ranked: bool = False
+    """Whether the label column starts with each row's rank in the current order."""
 
 
-def cell_text(source: CellSource | None, outcome: int, column: int) -> Text:
-    """The text of one cell: a label, a probability (with its weight or logit), or a KL term."""
+def cell_text(source: CellSource | None, outcome: int, column: int, row: int = 0) -> Text:
+    """The text of one cell on display row `row`: a label (after its rank in a sorted table),
+    a probability (with its weight or logit, or p′ when p is smoothed), or a KL term."""
     if source is None:
         return Text("")
     analysis = source.analysis
@@ -47,7 +50,11 @@ def cell_text(source: CellSource | None, outcome: int, column: int) -> Text:
     if column == LABEL_COLUMN:
         label = scenario.labels[outcome]
         marked = any(outcome in causes for causes in infinite)
-        return Text(f"∞ {label}" if marked else label, style="bold" if marked else "")
+        text = Text(f"∞ {label}" if marked else label, style="bold" if marked else "")
+        if source.ranked:
+            digits = len(f"{scenario.size:,}")
+            text = Text.assemble((f"{row + 1:>{digits},} ", "dim"), text)
+        return text
     column -= 1
     probability = float(scenario.probabilities(column)[outcome])
     logits = scenario.models[column - 1].logits if column > P_COLUMN else None
@@ -56,6 +63,9 @@ def cell_text(source: CellSource | None, outcome: int, column: int) -> Text:
     elif source.weights_mode:
         weight = float(scenario.weights(column)[outcome])
         text = Text(f"{format_weight_briefly(weight)} → {format_probability(probability)}")
+    elif column == P_COLUMN and scenario.label_smoothing:
+        smoothed = float(scenario.p[outcome])
+        text = Text(f"{format_probability(probability)} → {format_probability(smoothed)}")
     else:
         text = Text(format_probability(probability))
     if column > P_COLUMN and outcome in infinite[column - 1]:

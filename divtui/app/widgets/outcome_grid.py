@@ -32,7 +32,7 @@ from divtui.app.widgets.grid_format import (
 from divtui.app.widgets.grid_lines import CellSource, cell_text, join_cells
 from divtui.app.widgets.grid_state import CursorRequest, GridView, SortRequest
 from divtui.core.analysis import Analysis
-from divtui.core.outcome_order import IntArray, Sorting, row_of
+from divtui.core.outcome_order import SortBy, Sorting, row_of
 from divtui.core.row_order import LabelChange, RowOrder
 from divtui.core.scenario import P_COLUMN, Scenario
 
@@ -169,11 +169,6 @@ class OutcomeGrid(ScrollView, can_focus=True):
         """Where a grid column starts, in the grid's content (before scrolling)."""
         return sum(width + 2 * PADDING for width in self._widths[:column])
 
-    @property
-    def display_order(self) -> IntArray | None:
-        """The outcome on each display row, or None when the rows are in outcome order."""
-        return None if self._rows is None else self._rows.order
-
     def outcome_at(self, row: int) -> int:
         """The outcome shown on display row `row`."""
         return row if self._rows is None else self._rows.outcome_at(row)
@@ -187,7 +182,8 @@ class OutcomeGrid(ScrollView, can_focus=True):
         """The text of a cell, at a display row and grid column."""
         scenario = self.scenario
         assert scenario is not None
-        return cell_text(self._cells, self.outcome_at(coordinate.row), coordinate.column)
+        outcome = self.outcome_at(coordinate.row)
+        return cell_text(self._cells, outcome, coordinate.column, coordinate.row)
 
     def cell_value_text(self, coordinate: Coordinate) -> str:
         """The exact text to pre-fill an editor with (row = the outcome's index)."""
@@ -246,7 +242,8 @@ class OutcomeGrid(ScrollView, can_focus=True):
         if analysis is None:
             return
         self._headers, self._widths = self._sizer.layout(analysis, self.weights_mode, self.sorting)
-        self._cells = CellSource(analysis, self.weights_mode, self.sorting.model)
+        ranked = self.sorting.by is not SortBy.OUTCOME
+        self._cells = CellSource(analysis, self.weights_mode, self.sorting.model, ranked)
         width = sum(w + 2 * PADDING for w in self._widths)
         self._starts = [self.column_x(c) - self._fixed_width for c in range(1, len(self._widths))]
         self.virtual_size = Size(width, analysis.scenario.size + 1)
@@ -289,7 +286,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
             cursor_style = style + self.get_component_rich_style("outcome-grid--cursor")
             cells = [
                 (
-                    cell_text(self._cells, outcome, column),
+                    cell_text(self._cells, outcome, column, row),
                     cursor_style if (row, column) == (cursor.row, cursor.column) else style,
                 )
                 for column in range(len(self._widths))
@@ -440,8 +437,9 @@ class OutcomeGrid(ScrollView, can_focus=True):
             left += cell_width + 2 * PADDING
             if x < left:
                 break
-        if offset.y == 0:
-            self._sort_by_column(min(column, self._editable_columns - 1))
+        if offset.y == 0:  # a header: sort by its column (see `Sorting.after_header_click`)
+            column = min(column, self._editable_columns - 1)
+            self.sort(self.sorting.after_header_click(column - 1 if column else None))
             return
         row = int(self.scroll_y) + offset.y - 1
         if row >= self.row_count or column >= self._editable_columns:
@@ -449,7 +447,3 @@ class OutcomeGrid(ScrollView, can_focus=True):
         self.move_cursor(row=row, column=column)
         if event.chain == 2:
             self._request_edit(None)
-
-    def _sort_by_column(self, column: int) -> None:
-        """A click on a header sorts by that column (see `Sorting.after_header_click`)."""
-        self.sort(self.sorting.after_header_click(column - 1 if column else None))
