@@ -27,16 +27,8 @@ from typing import Any
 
 import tomli_w
 
-from divtui.core.array_files import (
-    MAX_CSV_BYTES,
-    MAX_OUTCOMES,
-    csv_from_text,
-    load_csv,
-    load_npz,
-    npz_from_stream,
-    save_csv,
-    save_npz,
-)
+from divtui.core.array_files import MAX_CSV_BYTES, MAX_OUTCOMES, load_npz, npz_from_stream, save_npz
+from divtui.core.csv_files import csv_from_text, load_csv, save_csv
 from divtui.core.errors import DivtuiError
 from divtui.core.file_io import (
     decode_text,

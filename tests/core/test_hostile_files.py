@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 from numpy.lib import format as npy
 
-from divtui.core import array_files
+from divtui.core import csv_files
 from divtui.core.errors import DivtuiError
 from divtui.core.file_io import remove_stale_temporaries, write_atomic_with
 from divtui.core.presets import preset
@@ -295,8 +295,8 @@ def test_a_csv_parsed_in_small_chunks_reads_the_same(
     path = tmp_path / "t.csv"
     path.write_text("label,p,q\r\n" + "\r\n".join(rows) + "\r\n\r\n", newline="")
     whole = load_scenario(path)
-    monkeypatch.setattr(array_files, "_CHUNK_CHARS", 64)
-    monkeypatch.setattr(array_files, "_CHUNK_ROWS", 7)
+    monkeypatch.setattr(csv_files, "_CHUNK_CHARS", 64)
+    monkeypatch.setattr(csv_files, "_CHUNK_ROWS", 7)
     chunked = load_scenario(path)
     assert chunked == whole and chunked.size == 500
     assert chunked.labels[499] == ("t,499" if quoted else "t499")
@@ -324,8 +324,8 @@ def test_a_bad_row_far_into_a_chunked_csv_is_named_by_its_line(
         text = text.replace("label,", '"label",')
     path = tmp_path / "bad.csv"
     path.write_text(text)
-    monkeypatch.setattr(array_files, "_CHUNK_CHARS", 50)
-    monkeypatch.setattr(array_files, "_CHUNK_ROWS", 11)
+    monkeypatch.setattr(csv_files, "_CHUNK_CHARS", 50)
+    monkeypatch.setattr(csv_files, "_CHUNK_ROWS", 11)
     assert refused(lambda: load_scenario(path)) == f"{path}: {fragment}"
 
 
