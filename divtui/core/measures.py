@@ -18,13 +18,25 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from divtui.core.kl_kernel import (
+    BLAS_ABOVE,
+    Totals,
+    blocks,
+    dot,
+    kl_block,
+    kl_nats,
+    kl_sums,
+    neg_sum_plogq,
+    normalised,
+    sum_totals,
+)
 from divtui.core.units import Unit
 
 FloatArray = npt.NDArray[np.float64]
@@ -53,244 +65,6 @@ def _as_vector(x: ArrayLike) -> FloatArray:
     return np.asarray(x, dtype=np.float64)
 
 
-# --- the KL kernel ---------------------------------------------------------------------------
-
-_SERIES_BELOW = 2.0**-7
-"""Below this |d|, φ(d) is summed as its series: d − log1p(d) would cancel (2 ulp / |d|)."""
-
-# φ(d) = d² · Σ_{j=0..7} w_j d^j with w_j = (−1)^j / (j + 2): the first term left out,
-# d^10 / 10, is under 1e-17 of φ(d) for |d| < 2^-7.
-_SERIES = np.array([(-1.0) ** j / (j + 2) for j in range(8)])
-
-_BLOCK = 1 << 14
-"""Long vectors are summed in blocks of this many outcomes, so that a block's p, q, logs and
-temporaries stay in cache: one pass over memory instead of one per operation."""
-
-
-_BLAS_ABOVE = 4096
-"""From this length on, sums of products avoid BLAS: it may wake its threads for them, which
-costs milliseconds per block on a busy machine."""
-
-
-def _phi(d: FloatArray, u: FloatArray) -> FloatArray:
-    """φ(d) = d − log1p(d) ≥ 0 elementwise, given d and u = 1 + d, each computed directly.
-
-    Away from 0, log1p(d) is d·log(u)/(u − 1): the quotient follows u's own rounding, so one
-    log of u is as good as a log1p of d (and about half its cost), and u keeps every digit of
-    a tiny q/p that 1 + d would round away. Near 0, where d − log1p(d) cancels, the series.
-    """
-    small = np.abs(d) < _SERIES_BELOW
-    count = np.count_nonzero(small)
-    if count == d.size:  # q ≈ p throughout (the near-identical case): no log at all
-        return _phi_series(d)
-    log1p = np.log(u)
-    log1p *= d / (u - 1.0)
-    out = np.subtract(d, log1p, out=log1p)
-    if count:
-        where = small.reshape(-1).nonzero()[0]
-        out.reshape(-1)[where] = _phi_series(d.reshape(-1)[where])
-    return out
-
-
-def _phi_series(d: FloatArray) -> FloatArray:
-    """φ(d) = d² · Σ_j w_j d^j for |d| < _SERIES_BELOW, by Horner.
-
-    On a block, in a few in-place numpy passes that stay in cache; the handful of outcomes a
-    short vector sends here, in Python floats, since there numpy's per-call cost is the price.
-    """
-    weights = _SERIES.tolist()
-    if d.size <= _FEW:
-        values = []
-        for x in d.reshape(-1).tolist():
-            acc = weights[-1]
-            for weight in weights[-2::-1]:
-                acc = acc * x + weight
-            values.append(acc * x * x)
-        return np.array(values).reshape(d.shape)
-    out: FloatArray = d * weights[-1]
-    for weight in weights[-2::-1]:
-        out += weight
-        out *= d
-    out *= d
-    return out
-
-
-_FEW = 8
-"""Up to this many outcomes, `_phi_series` runs in Python floats rather than numpy."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Totals:
-    """Σp, Σq, and the normalisers c with 1 + c = Σp/Σq (KL(p‖q)) and Σq/Σp (KL(q‖p)).
-
-    c = Σ(p − q)/Σq: when q ≈ p that is a sum of exact differences, so c carries every digit
-    it needs (0 for an empty column, whose divergence is 0).
-    """
-
-    p: float
-    q: float
-    forward: float
-    backward: float
-
-    @classmethod
-    def of(cls, p: float, q: float, difference: float) -> _Totals:
-        """From Σp, Σq and Σ(q − p)."""
-        return cls(p, q, -difference / q if q > 0 else 0.0, difference / p if p > 0 else 0.0)
-
-
-def _blocks(n: int) -> Iterator[slice]:
-    """One slice for a short vector, cache-sized ones for a long one."""
-    if n <= _BLOCK:
-        yield _WHOLE
-        return
-    for start in range(0, n, _BLOCK):
-        yield slice(start, start + _BLOCK)
-
-
-_WHOLE = slice(None)
-
-
-def _totals(p: FloatArray, q: FloatArray) -> _Totals | None:
-    """The totals of vectors longer than a block, summed before the blocks are compared (in
-    strides of a few blocks: three sums need no cache); None for a single block, which sums
-    its own."""
-    n = p.shape[0]
-    if n <= _BLOCK:
-        return None
-    stride = 4 * _BLOCK
-    parts = [
-        (float(np.add.reduce(p[b])), float(np.add.reduce(q[b] - p[b])))
-        for b in (slice(start, start + stride) for start in range(0, n, stride))
-    ]
-    mass, difference = (math.fsum(column) for column in zip(*parts, strict=True))
-    return _Totals.of(mass, mass + difference, difference)  # Σq is needed only to ~1 ulp
-
-
-def _normalised(total: float, mass: float) -> float:
-    """Σ a φ(d) over Σa: the divergence of the normalised distribution (0 for an empty one)."""
-    return total / mass if mass > 0 else 0.0
-
-
-def _kl_kernel(
-    a: FloatArray,
-    b: FloatArray,
-    d: FloatArray,
-    u: FloatArray,
-    c: FloatArray | float,
-    *,
-    half: FloatArray | None = None,
-    log_a: FloatArray | None = None,
-    log_b: FloatArray | None = None,
-) -> list[float]:
-    """Σ_i a_i φ(d_i) along the last axis, one sum per row of a 2-D stack: Σa times
-    KL(A‖B), or times KL(A‖M) with M = ½(A + B) on the rows `half` marks.
-
-    A = a/Σa and B = b/Σb are the normalised distributions, d = B/A − 1 and u = B/A; on a
-    midpoint row d = (B/A − 1)/2 = M/A − 1, so JS needs no rounded midpoint. Every term is
-    ≥ 0, so is the sum. An outcome with a_i = 0 adds nothing to Σ a log(a/b), but its term
-    here is the limit m_i of a·φ as a → 0, m = b(1 + c) (½(a + b(1 + c)) on a midpoint row);
-    b_i = 0 < a_i gives +inf. Terms that are not finite (a_i = 0, b_i/a_i overflowing, or
-    b_i = 0 where `log_b`, a model's log_softmax, is finite) are taken again from logs
-    (`_far_terms`). `c`, `half`, `log_a` and `log_b` broadcast against a.
-    """
-    phi = _phi(d, u)
-    if a.ndim == 1:
-        sums = [_dot(a, phi)]
-        terms = phi
-    else:
-        terms = np.multiply(phi, a, out=phi)
-        sums = np.add.reduce(terms, axis=-1).tolist()
-    if all(math.isfinite(total) for total in sums) and (log_b is None or math.inf not in sums):
-        return sums
-    if a.ndim == 1:
-        terms *= a
-    far = np.flatnonzero(~np.isfinite(terms))
-
-    def at_far(values: FloatArray | float | None) -> FloatArray | None:
-        if values is None:
-            return None
-        return np.broadcast_to(values, terms.shape).reshape(-1)[far]
-
-    terms.reshape(-1)[far] = _far_terms(
-        a.reshape(-1)[far],
-        b.reshape(-1)[far],
-        at_far(c),
-        at_far(half),
-        at_far(log_a),
-        at_far(log_b),
-    )
-    repaired: list[float] = np.add.reduce(terms, axis=-1).reshape(-1).tolist()
-    return repaired
-
-
-def _far_terms(
-    a: FloatArray,
-    b: FloatArray,
-    c: FloatArray | None,
-    half: FloatArray | None,
-    log_a: FloatArray | None,
-    log_b: FloatArray | None,
-) -> FloatArray:
-    """a φ(d) as m − a − a·log(m/a), m = b(1 + c) or ½(a + b(1 + c)), from logs."""
-    assert c is not None
-    b_scaled = b * (1.0 + c)
-    m = b_scaled if half is None else np.where(half, 0.5 * (a + b_scaled), b_scaled)
-    log_m = (np.log(b) if log_b is None else log_b) + np.log1p(c)
-    if half is not None:
-        log_m = np.where(half, np.log(m), log_m)
-    terms: FloatArray = (m - a) - a * (log_m - (np.log(a) if log_a is None else log_a))
-    absent = a == 0  # the limit of a·φ as a → 0 is m: Σ m = Σ a is what makes Σ a φ the KL
-    terms[absent] = m[absent]
-    return terms
-
-
-def _dot(x: FloatArray, y: FloatArray) -> float:
-    """Σ x_i y_i."""
-    return float(np.dot(x, y) if x.shape[0] < _BLAS_ABOVE else np.einsum("i,i", x, y))
-
-
-def _neg_sum_plogq(p: FloatArray, log_q: FloatArray) -> float:
-    """−Σ p_i log q_i with 0 · log q_i = 0 (the sum behind H(p) and H(p, q))."""
-    # 0.0 − x, not −x: a certain outcome (log 1 = 0) must give +0.0, never a printed "-0.000000".
-    value = 0.0 - _dot(p, log_q)
-    if math.isnan(value):  # some p_i = 0 met log q_i = −inf: drop those 0·(−inf) terms
-        keep = p > 0
-        value = 0.0 - _dot(p[keep], log_q[keep])
-    return value
-
-
-def _kl_block(
-    p: FloatArray,
-    q: FloatArray,
-    totals: _Totals | None,
-    log_p: FloatArray | None = None,
-    log_q: FloatArray | None = None,
-) -> tuple[float, _Totals]:
-    """Σ p φ(d) over one block (not yet divided by Σp), and the totals it used.
-
-    d = (q − p)·(1 + c)/p + c and u = q·(1 + c)/p: q − p is exact when q ≈ p (Sterbenz), so
-    d carries two roundings, and c (≈ 1e-16) is added whole rather than lost in 1 + c. The
-    logs, when the caller has them, serve the terms `_far_terms` takes again.
-    """
-    diff = q - p
-    if totals is None:  # Σq = Σp + Σ(q − p): one sum fewer, and Σq is needed only to ~1 ulp
-        mass, difference = float(np.add.reduce(p)), float(np.add.reduce(diff))
-        totals = _Totals.of(mass, mass + difference, difference)
-    c = totals.forward
-    scale = np.divide(1.0 + c, p)  # (1 + c)/p: d and u then cost a product each, not a quotient
-    d = np.multiply(diff, scale, out=diff)
-    d += c
-    u = np.multiply(q, scale, out=scale)
-    total = _kl_kernel(p, q, d, u, c, log_a=log_p, log_b=log_q)[0]
-    return total, totals
-
-
-def _kl_nats(p: FloatArray, q: FloatArray) -> float:
-    totals = _totals(p, q)
-    parts = [_kl_block(p[b], q[b], totals) for b in _blocks(p.shape[0])]
-    return _normalised(math.fsum(total for total, _ in parts), parts[0][1].p)
-
-
 # --- single measures -------------------------------------------------------------------------
 
 
@@ -298,20 +72,20 @@ def _kl_nats(p: FloatArray, q: FloatArray) -> float:
 def entropy(p: ArrayLike, unit: Unit = Unit.NATS) -> float:
     """Shannon entropy H(p) = −Σ p_i log p_i."""
     pv = _as_vector(p)
-    return unit.from_nats(_neg_sum_plogq(pv, np.log(pv)))
+    return unit.from_nats(neg_sum_plogq(pv, np.log(pv)))
 
 
 @_quiet
 def cross_entropy(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
     """Cross-entropy H(p, q) = −Σ p_i log q_i; +inf when some p_i > 0 has q_i = 0."""
     pv, qv = _as_vector(p), _as_vector(q)
-    return unit.from_nats(_neg_sum_plogq(pv, np.log(qv)))
+    return unit.from_nats(neg_sum_plogq(pv, np.log(qv)))
 
 
 @_quiet
 def kl_divergence(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> float:
     """Kullback–Leibler divergence KL(p‖q) = Σ p_i log(p_i / q_i) ≥ 0 of the normalised p, q."""
-    return unit.from_nats(_kl_nats(_as_vector(p), _as_vector(q)))
+    return unit.from_nats(kl_nats(_as_vector(p), _as_vector(q)))
 
 
 @_quiet
@@ -337,7 +111,7 @@ def hellinger(p: ArrayLike, q: ArrayLike) -> float:
     catastrophically when q ≈ p.
     """
     d = np.sqrt(_as_vector(p)) - np.sqrt(_as_vector(q))
-    return _clamp_unit_interval(math.sqrt(0.5 * float(_dot(d, d))))
+    return _clamp_unit_interval(math.sqrt(0.5 * float(dot(d, d))))
 
 
 def perplexity(p: ArrayLike, q: ArrayLike) -> float:
@@ -377,25 +151,25 @@ def decompose(p: ArrayLike, q: ArrayLike, unit: Unit = Unit.NATS) -> Decompositi
     """H(p), H(p, q) and KL(p‖q) together, block by block, from one log of p and one of q/p.
 
     H(p, q) = −Σ p log q is taken through the identity −Σ p log q = H(p) + Σ p φ(d) +
-    Σp·log1p(c) (exact for the vectors as given, `_kl_kernel`): three terms ≥ 0 or tiny, so
+    Σp·log1p(c) (exact for the vectors as given, `kl_sums`): three terms ≥ 0 or tiny, so
     it keeps the digits −Σ p log q would have, without a log of q.
     """
     pv, qv = _as_vector(p), _as_vector(q)
-    totals = _totals(pv, qv)
+    totals = sum_totals(pv, qv)
     h_parts: list[float] = []
     kl_parts: list[float] = []
-    for block in _blocks(pv.shape[0]):
+    for block in blocks(pv.shape[0]):
         pc, qc = pv[block], qv[block]
         log_p = np.log(pc)
-        h_parts.append(_neg_sum_plogq(pc, log_p))
-        kl_part, totals = _kl_block(pc, qc, totals, log_p)
+        h_parts.append(neg_sum_plogq(pc, log_p))
+        kl_part, totals = kl_block(pc, qc, totals, log_p)
         kl_parts.append(kl_part)
     assert totals is not None  # every vector has at least one block
     h, kl_sum = math.fsum(h_parts), math.fsum(kl_parts)
     ce = h + kl_sum + totals.p * math.log1p(totals.forward)
     scale = unit.per_nat
     return Decomposition(
-        entropy=h * scale, cross_entropy=ce * scale, kl=_normalised(kl_sum, totals.p) * scale
+        entropy=h * scale, cross_entropy=ce * scale, kl=normalised(kl_sum, totals.p) * scale
     )
 
 
@@ -537,8 +311,8 @@ _MIDPOINT_ROWS = np.array([False, False, True, True])
 
 
 def _compare_block(
-    p: FloatArray, q: FloatArray, totals: _Totals | None, given_log_q: FloatArray | None
-) -> tuple[list[float], _Totals]:
+    p: FloatArray, q: FloatArray, totals: Totals | None, given_log_q: FloatArray | None
+) -> tuple[list[float], Totals]:
     """One block's −Σ p log p, −Σ p log q, −Σ q log p, −Σ q log q; the kernel's sums for
     KL(p‖q), KL(q‖p), KL(p‖m), KL(q‖m); Σ |p − q| and Σ (√p − √q)²; and the totals used.
 
@@ -551,17 +325,17 @@ def _compare_block(
         logs[1] = given_log_q
     # [[Σ p log p, Σ p log q], [Σ q log p, Σ q log q]]
     product = (
-        np.dot(rows, logs.T) if p.shape[0] < _BLAS_ABOVE else np.einsum("ik,jk->ij", rows, logs)
+        np.dot(rows, logs.T) if p.shape[0] < BLAS_ABOVE else np.einsum("ik,jk->ij", rows, logs)
     )
     cross: list[list[float]] = (0.0 - product).tolist()
     for i in range(2):
         for j in range(2):
             if math.isnan(cross[i][j]):  # a 0·(−inf): recompute that sum term by term
-                cross[i][j] = _neg_sum_plogq(rows[i], logs[j])
+                cross[i][j] = neg_sum_plogq(rows[i], logs[j])
     diff = q - p
     if totals is None:
         s, t = np.add.reduce(rows, axis=1).tolist()
-        totals = _Totals.of(s, t, float(np.add.reduce(diff)))
+        totals = Totals.of(s, t, float(np.add.reduce(diff)))
     c = np.array([[totals.forward], [totals.backward]] * 2)
     scale = np.divide([[1.0 + totals.forward], [1.0 + totals.backward]], rows)  # (1 + c)/p
     d = np.multiply(diff, scale)
@@ -571,7 +345,7 @@ def _compare_block(
     half = d * 0.5
     both = np.concatenate((rows, rows))
     logs_of = None if given_log_q is None else np.concatenate((logs, logs))
-    sums = _kl_kernel(
+    sums = kl_sums(
         both,
         both[::-1],
         np.concatenate((d, half)),
@@ -590,27 +364,27 @@ def _compare_block(
         cross[1][1],
         *sums,
         float(np.add.reduce(np.abs(diff))),
-        _dot(root_diff, root_diff),
+        dot(root_diff, root_diff),
     ], totals
 
 
 def _compare_nats(p: FloatArray, q: FloatArray, log_q: ArrayLike | None) -> _Sums:
-    totals = _totals(p, q)
+    totals = sum_totals(p, q)
     given = None if log_q is None else _as_vector(log_q)
     parts: list[list[float]] = []
-    for b in _blocks(p.shape[0]):
+    for b in blocks(p.shape[0]):
         part, totals = _compare_block(p[b], q[b], totals, None if given is None else given[b])
         parts.append(part)
     assert totals is not None  # every vector has at least one block
     s = parts[0] if len(parts) == 1 else [math.fsum(column) for column in zip(*parts, strict=True)]
-    js = 0.5 * (_normalised(s[6], totals.p) + _normalised(s[7], totals.q))
+    js = 0.5 * (normalised(s[6], totals.p) + normalised(s[7], totals.q))
     return _Sums(
         entropy_p=s[0],
         cross_entropy=s[1],
         reverse_cross_entropy=s[2],
         entropy_q=s[3],
-        kl=_normalised(s[4], totals.p),
-        reverse_kl=_normalised(s[5], totals.q),
+        kl=normalised(s[4], totals.p),
+        reverse_kl=normalised(s[5], totals.q),
         js=min(js, _LN2),  # ln 2 is the bound; rounding may step a hair over it
         abs_diff=s[8],
         root_diff_sq=s[9],

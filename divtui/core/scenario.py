@@ -223,6 +223,16 @@ class Scenario:
         models[index] = model
         return self._replace(models=tuple(models))
 
+    def with_model(self, index: int, model: Model) -> Scenario:
+        """The scenario with one model replaced by another `Model` (a `Model` is checked when
+        it is made; here only its place: its length and its name among the others)."""
+        self._check_model_index(index)
+        if len(model.weights) != self.size:
+            raise DivtuiError(f"{model.name}: {len(model.weights)} values for {self.size} labels")
+        if model.name in {m.name for i, m in enumerate(self.models) if i != index}:
+            raise DivtuiError(f"there is already a model {model.name!r}")
+        return self._with_model(index, model)
+
     def _check_model_index(self, index: int) -> Model:
         if not 0 <= index < len(self.models):
             raise DivtuiError(f"there is no model {index + 1}")

@@ -220,16 +220,9 @@ class TrainingRun:
             if gap < CONVERGED_NATS:
                 break
         trained = Model.from_logits(model.name, logits, temperature)
-        models = (
-            *self.scenario.models[: self.model_index],
-            trained,
-            *self.scenario.models[self.model_index + 1 :],
-        )
-        # The models are checked already (one was built from finite logits of the right length),
-        # so `replace` keeps the scenario's checked flag and skips validating them again.
         return replace(
             self,
-            scenario=replace(self.scenario, models=models),
+            scenario=self.scenario.with_model(self.model_index, trained),
             history_nats=self.history_nats + tuple(values),
             gap_nats=gap,
         )

@@ -13,9 +13,9 @@ import pytest
 import scipy.stats
 from oracles import FloatArray, fsum_kl, relative_error
 
-from divtui.core import measures
+from divtui.core import kl_kernel, measures
 
-BLOCK = measures._BLOCK
+BLOCK = kl_kernel.BLOCK
 SAME = 1e-13
 """Blocked and whole sums differ only in the order of their additions."""
 
@@ -53,7 +53,7 @@ def whole(
 ) -> tuple[float, ...]:
     """The same measure with the whole vector as one block."""
     with monkeypatch.context() as patch:
-        patch.setattr(measures, "_BLOCK", 1 << 30)
+        patch.setattr(kl_kernel, "BLOCK", 1 << 30)
         return measure(p, q)
 
 
@@ -112,7 +112,7 @@ def test_blocked_compare_uses_given_log_probabilities(monkeypatch: pytest.Monkey
     assert want_kl > 0 and relative_error(result.kl, want_kl) <= 1e-12
 
     with monkeypatch.context() as patch:
-        patch.setattr(measures, "_BLOCK", 1 << 30)
+        patch.setattr(kl_kernel, "BLOCK", 1 << 30)
         one_block = measures.compare(p, q, log_q=log_q)
     assert relative_error(result.kl, one_block.kl) <= SAME
     assert relative_error(result.cross_entropy, one_block.cross_entropy) <= SAME
