@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Protocol
 
+from divtui.app.widgets.chart import LARGEST_DRAWN
 from divtui.core.baseline import Baseline
 from divtui.core.errors import DivtuiError
 from divtui.core.logits import Objective
@@ -172,10 +173,12 @@ class Trainer:
         return self.steps_per_second
 
 
-def fixed_view(before: Scenario) -> tuple[tuple[float, float], Baseline]:
+def fixed_view(before: Scenario) -> tuple[tuple[float, float] | None, Baseline]:
     """The decomposition chart's view for a run that starts from `before`: an axis from 0 to
-    the tallest H(p,q) then, kept for the whole run so that H(p,q) is seen to fall, and the
-    start's measures, drawn as ghost bars behind the bars."""
+    the tallest H(p,q) then, kept for the whole run so that H(p,q) is seen to fall (none when
+    that is beyond what a chart can draw: the bars are capped then), and the start's
+    measures, drawn as ghost bars behind the bars."""
     start = Baseline.pin(before)
     finite = [m.cross_entropy for m in start.measures.values() if math.isfinite(m.cross_entropy)]
-    return (0.0, max(finite, default=1.0)), start
+    tallest = max(finite, default=1.0)
+    return ((0.0, tallest) if tallest <= LARGEST_DRAWN else None), start

@@ -239,7 +239,7 @@ async def test_weights_mode_shows_weight_and_probability() -> None:
         await pilot.press("w")
         await pilot.pause()
         assert screen.weights_mode
-        assert screen.sub_title.startswith("nats · weights")
+        assert screen.sub_title.startswith("overview · nats · weights")
         assert header_text(pilot.app).startswith("Weather — overview · nats · weights")
         assert screen.scenario is before, "switching mode does not change the scenario"
         assert grid_column(pilot.app, 1) == [
@@ -256,7 +256,7 @@ async def test_weights_mode_shows_weight_and_probability() -> None:
         await pilot.press("w")
         await pilot.pause()
         assert not screen.weights_mode
-        assert screen.sub_title.startswith("nats · probabilities")
+        assert screen.sub_title.startswith("overview · nats · probabilities")
         assert grid_column(pilot.app, 1) == ["0.1400", "0.3700", "0.0300", "0.4600"]
 
 

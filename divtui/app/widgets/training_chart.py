@@ -109,6 +109,13 @@ class TrainingChart(Chart):
     run: reactive[TrainingRun | None] = reactive(None, repaint=False)
     """The run drawn; owned by the screen. None shows how to start one."""
 
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario drawn: the analysis's, or the run's when only the run is bound."""
+        if self.analysis is not None:
+            return self.analysis.scenario
+        return None if self.run is None else self.run.scenario
+
     def _watch_run(self, run: TrainingRun | None) -> None:
         # The run's scenario comes down as the analysis right after it: one redraw for both.
         self.replot()
