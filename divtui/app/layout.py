@@ -49,10 +49,12 @@ def size_classes(width: int, height: int) -> dict[str, bool]:
     }
 
 
-def stacks_panels(models: int, grid_width: int) -> bool:
+def stacks_panels(models: int, grid_width: int, width: int = 120, narrow: bool = False) -> bool:
     """Whether the table and the measures take the full width each (`-many`): many models, or
-    wide columns (logits, weights, long names) would not fit side by side."""
-    return models > MANY_MODELS or grid_width > HALF_WIDTH_TABLE
+    wide columns (logits, weights, long names) would not fit side by side — in a small
+    window's overview the table has two fifths of the `width`."""
+    room = int(0.4 * width) - 4 if narrow else HALF_WIDTH_TABLE
+    return models > MANY_MODELS or grid_width > room
 
 
 def table_budget(height: int, stacked: bool, view: View = View.ALL, narrow: bool = False) -> int:

@@ -104,15 +104,6 @@ def _travel(screen: MainScreen, step: Callable[[], bool], nothing: str) -> None:
     screen.scenario = screen.session.scenario
 
 
-VIEW_NOTES = {
-    "overview": "everything that fits the window",
-    "lesson": "the decomposition and p against q, large",
-    "table": "the table as tall as the window",
-    "all": "every panel and chart; the screen scrolls",
-}
-"""What each view puts first, as the notice says when `v` shows it."""
-
-
 def cycle_view(screen: MainScreen) -> None:
     """Show the next view: overview → lesson → table → all (the stylesheet keys on the
     screen's `-view-NAME` class)."""
@@ -121,8 +112,7 @@ def cycle_view(screen: MainScreen) -> None:
     screen.add_class(f"-view-{screen.view.value}")
     screen.watch_weights_mode()  # the table's line budget and the header
     screen.call_after_refresh(_refocus, screen)
-    name = screen.view.value
-    screen.notify(f"View: {name} — {VIEW_NOTES[name]}.", timeout=2, markup=False)
+    # No notice: the header names the view, and a toast would cover the chart's numbers.
 
 
 def _refocus(screen: MainScreen) -> None:
@@ -144,7 +134,7 @@ GAP_VIEWS: dict[bool | None, tuple[bool | None, str]] = {
 def cycle_gap_view(screen: MainScreen) -> None:
     """Turn the decomposition chart's broken-axis view on, off, or back to automatic."""
     screen.gap_view, said = GAP_VIEWS[screen.gap_view]
-    screen.notify(f"Gap view {said}.", timeout=3, markup=False)
+    screen.notify(f"Gap view {said}.", timeout=2, markup=False)
 
 
 def sort(screen: MainScreen) -> None:

@@ -59,6 +59,7 @@ def frame(screen: MainScreen, run: TrainingRun) -> None:
 def stopped(screen: MainScreen, message: str | None) -> None:
     """The trainer's callback when a run stops: its last step stays as one undo step."""
     screen.session.end_live()
+    screen.run_axis = None  # the axis fits the bars again: the gap view can show what is left
     screen.refresh_bindings()
     screen.update_titles()
     if message:

@@ -203,7 +203,10 @@ class MainScreen(Screen[None]):
     def _on_view(self, view: GridView) -> None:
         sorted_before = self.rows.sorting, self.rows.stale
         self.rows = view
-        self.set_class(stacks_panels(len(self.scenario.models), view.width), "-many")
+        many = stacks_panels(
+            len(self.scenario.models), view.width, self.size.width, self.has_class("-narrow")
+        )
+        self.set_class(many, "-many")
         if (view.sorting, view.stale) != sorted_before or self.scenario.size > SUBTITLE_FROM:
             self._update_table_subtitle()
 

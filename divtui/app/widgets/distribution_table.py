@@ -42,8 +42,12 @@ class CellInput(Input):
         Binding("escape", "cancel", "Cancel edit", show=True),
     ]
 
+    @dataclass
     class Cancelled(Message):
-        """The user pressed Escape."""
+        """The user pressed Escape, or left the editor (Tab, a click elsewhere)."""
+
+        left: bool = False
+        """Whether the focus went elsewhere (the edit is dropped, and the user told so)."""
 
     def action_cancel(self) -> None:
         self.post_message(self.Cancelled())
@@ -52,7 +56,7 @@ class CellInput(Input):
         # Tab, a click elsewhere: an editor left without focus would hold the table (changes
         # wait for it) while no key reaches it, so leaving it cancels the edit.
         if self.screen.is_active and self.app.focused is not self:
-            self.post_message(self.Cancelled())
+            self.post_message(self.Cancelled(left=True))
 
 
 class DistributionTable(Vertical):
@@ -66,7 +70,9 @@ class DistributionTable(Vertical):
         #editor.-open { display: block; }
         #editor-cell { width: auto; padding: 1 1 0 0; text-style: bold; }
         #editor Input { width: 24; }
-        #editor-error { width: 1fr; padding: 1 0 0 1; color: $error; text-style: bold; }
+        #editor-error { width: 1fr; height: auto; display: none; padding: 0 1;
+                        color: $error; text-style: bold; }
+        #editor-error.-shown { display: block; }
     }
     """
 
@@ -103,7 +109,7 @@ class DistributionTable(Vertical):
             """The table that was edited."""
             return self.table
 
-    EDITOR_ROWS = 3
+    EDITOR_ROWS = 5
     """The editor's height below the grid (its input has a border)."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -126,7 +132,9 @@ class DistributionTable(Vertical):
         if outcome.error is None:
             self.close_editor()
         else:
-            self.query_one("#editor-error", Label).update(f"✗ {outcome.error}")
+            error = self.query_one("#editor-error", Label)
+            error.update(f"✗ {outcome.error}")  # on its own line: it wraps in a narrow panel
+            error.add_class("-shown")
             self.query_one(CellInput).focus()
 
     def compose(self) -> ComposeResult:
@@ -139,7 +147,7 @@ class DistributionTable(Vertical):
         with Horizontal(id="editor"):
             yield Label(id="editor-cell", markup=False)
             yield CellInput(id="editor-input", select_on_focus=True)
-            yield Label(id="editor-error", markup=False)
+        yield Label(id="editor-error", markup=False)
 
     def on_mount(self) -> None:
         self.grid.open_editor = self.open_editor
@@ -202,6 +210,7 @@ class DistributionTable(Vertical):
                 name = f"{scenario.column_name(column)}({label})"
         self.query_one("#editor-cell", Label).update(f"{name} =")
         self.query_one("#editor-error", Label).update("")
+        self.query_one("#editor-error").remove_class("-shown")
         editor = self.query_one(CellInput)
         editor.select_on_focus = initial is None
         editor.value = self.grid.cell_value_text(coordinate) if initial is None else initial
@@ -219,6 +228,7 @@ class DistributionTable(Vertical):
         self.query_one("#editor").remove_class("-open")
         self._fit_grid()
         self.query_one("#editor-error", Label).update("")
+        self.query_one("#editor-error").remove_class("-shown")
         if self.app.focused in (None, self.query_one(CellInput)):  # not when tabbed away
             self.grid.focus()
         self.screen.refresh_bindings()
@@ -264,4 +274,6 @@ class DistributionTable(Vertical):
     @on(CellInput.Cancelled)
     def _cancel(self, event: CellInput.Cancelled) -> None:
         event.stop()
+        if event.left and self.is_editing:
+            self.notify("Edit cancelled: Enter commits a value.", timeout=3, markup=False)
         self.close_editor()
