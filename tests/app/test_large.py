@@ -75,8 +75,11 @@ def sorted_by(pilot: Pilot[None]) -> SortBy:
 
 
 def visible_labels(pilot: Pilot[None]) -> list[str]:
-    """The first word of each grid line on screen, below the header."""
-    return [line.split()[0] for line in shown_lines(grid(pilot.app))[1:] if line.strip()]
+    """The label on each grid line on screen, below the header (after its rank, when the rows
+    are sorted)."""
+    ranked = grid(pilot.app).sorting.by is not SortBy.OUTCOME
+    lines = [line.split() for line in shown_lines(grid(pilot.app))[1:] if line.strip()]
+    return [words[1] if ranked else words[0] for words in lines]
 
 
 async def test_a_million_outcomes_open_sort_search_edit_and_save(
