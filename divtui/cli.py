@@ -94,12 +94,9 @@ def _terms(text: str) -> Terms:
     if text.strip().lower() == "all":
         return "all"
     try:
-        count = int(text)
-    except ValueError:
-        count = 0
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is neither 'all' nor a count ≥ 1")
-    return count
+        return _count(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither 'all' nor a count ≥ 1") from None
 
 
 def _count(text: str) -> int:

@@ -6,10 +6,9 @@ shares): it checks the options, then hands them to `divtui.serve.web` or `divtui
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 
-from divtui.cli import _port, _scenario_argv, _scenario_command, scenario_from_args
+from divtui.cli import _count, _port, _scenario_argv, _scenario_command, scenario_from_args
 from divtui.core.errors import DivtuiError
 from divtui.serve.process import DEFAULT_MAX_SESSIONS
 
@@ -25,16 +24,6 @@ examples:
 Visitors get kiosk mode (nothing that touches this machine: no open, save or theme file);
 --no-kiosk turns it off, with a warning.
 """
-
-
-def _count(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        count = 0
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a count ≥ 1")
-    return count
 
 
 def serve_command(argv: Sequence[str]) -> int:

@@ -304,3 +304,13 @@ class Chart(PlotextPlot, can_focus=True):
     def draw(self, scenario: Scenario) -> None:
         """Draw `scenario` with `self.plt`; called at most once per change, size or theme."""
         raise NotImplementedError
+
+
+class ModelChart(Chart):
+    """A chart of one model at a time: the one under the table's cursor."""
+
+    model_index: reactive[int] = reactive(0, repaint=False)
+    """The model drawn (the one under the table's cursor); set by the screen."""
+
+    def _watch_model_index(self) -> None:
+        self.replot()

@@ -12,9 +12,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from textual.reactive import reactive
 
-from divtui.app.widgets.chart import Chart
+from divtui.app.widgets.chart import ModelChart
 from divtui.core.analysis import Analysis
 from divtui.core.chart_scale import (
     distinct_labels,
@@ -105,14 +104,9 @@ def legend_entries(p_name: str, names: list[str], width: int) -> list[tuple[str,
     return head + [("".join(markers), "divtui-cross-entropy")]
 
 
-class DistributionsChart(Chart):
-    """p per outcome as bars, with a marker for each model's q."""
-
-    model_index: reactive[int] = reactive(0, repaint=False)
-    """The model whose |KL terms| pick the outcomes shown when not all fit; set by the screen."""
-
-    def _watch_model_index(self) -> None:
-        self.replot()
+class DistributionsChart(ModelChart):
+    """p per outcome as bars, with a marker for each model's q; when not every outcome fits,
+    the largest |KL terms| of the model under the cursor pick those shown."""
 
     def draw(self, scenario: Scenario) -> None:
         plt = self.plt

@@ -13,9 +13,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from textual.reactive import reactive
 
-from divtui.app.widgets.chart import Chart, drawable
+from divtui.app.widgets.chart import ModelChart, drawable
 from divtui.core.analysis import Analysis
 from divtui.core.chart_scale import (
     distinct_labels,
@@ -110,14 +109,8 @@ def rest_note(groups: OutcomeGroups, width: int) -> str:
     return f"+{count}"
 
 
-class OutcomeChart(Chart):
+class OutcomeChart(ModelChart):
     """Grouped bars per outcome for one model (the one under the table's cursor)."""
-
-    model_index: reactive[int] = reactive(0, repaint=False)
-    """The model whose terms are drawn (the one under the table's cursor); set by the screen."""
-
-    def _watch_model_index(self) -> None:
-        self.replot()
 
     def draw(self, scenario: Scenario) -> None:
         plt = self.plt
