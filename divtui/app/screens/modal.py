@@ -60,7 +60,8 @@ class Palette(CommandPalette):
         """A page down or up the list of commands. Textual's OptionList raises KeyError when
         asked to page while it shows no rows (a terminal a few rows high, or a key pressed
         before the list is first laid out), so that does nothing."""
-        commands = self.query_one(CommandList)
-        if not commands.scrollable_content_region:
+        found = self.query(CommandList)  # none once the palette is closing
+        if not self.is_active or not found or not found.first().scrollable_content_region:
             return
+        commands = found.first()
         await commands.run_action("page_down" if direction > 0 else "page_up")
