@@ -137,6 +137,8 @@ class OutcomeGrid(ScrollView, can_focus=True):
         """Where each column right of the labels starts, in the scrolled part."""
         self._headers: list[str] = []
         self._cells: CellSource | None = None
+        self._needed = 0
+        """The grid's width with every column in full, measured once per layout."""
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -247,13 +249,12 @@ class OutcomeGrid(ScrollView, can_focus=True):
         width = sum(w + 2 * PADDING for w in self._widths)
         self._starts = [self.column_x(c) - self._fixed_width for c in range(1, len(self._widths))]
         self.virtual_size = Size(width, analysis.scenario.size + 1)
+        self._needed = self._sizer.grid_width(analysis, self.weights_mode)
 
     def _publish(self) -> None:
         """Tell the owner what is shown (it watches `view`)."""
-        analysis = self.analysis
-        needed = 0 if analysis is None else self._sizer.grid_width(analysis, self.weights_mode)
         cursor = self.cursor_coordinate
-        self.view = GridView(self._rows, cursor.row, cursor.column, needed)
+        self.view = GridView(self._rows, cursor.row, cursor.column, self._needed)
 
     @property
     def _editable_columns(self) -> int:
