@@ -32,6 +32,6 @@ async def test_the_fast_build_is_plotext_s_own_picture(theme: str) -> None:
         chart._stale = True
         chart._build_allowed = True
         ours = chart._build()
-        theirs = Text.from_ansi(chart._plot.build())
+        theirs = Text.from_ansi(chart.plt.build())
     assert ours.plain == theirs.plain
     assert ours.spans == theirs.spans

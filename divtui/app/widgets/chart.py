@@ -1,28 +1,33 @@
-"""The base of divtui's charts: a PlotextPlot that draws from one place, off the critical path.
+"""The base of divtui's charts: a plotext figure that draws from one place, off the critical path.
 
-plotext takes 15–30 ms to build a chart. The table and metrics must repaint within a frame, so a
-data change only marks the chart stale and asks for a redraw after the next refresh; a burst of
-changes before then collapses into one redraw of the newest data. The built chart is cached and
+plotext is imported when a chart first builds, not with this module: the first frame (table and
+measures) does not wait for it. plotext takes 15–30 ms to build a chart. The table and metrics
+must repaint within a frame, so a data change only marks the chart stale and asks for a redraw
+after the next refresh; a burst of changes before then collapses into one redraw of the newest
+data. The built chart is cached and
 reused until the data, the size or the theme changes.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
 
-from plotext import _matrix as plotext_matrix
-from plotext import _utility as plotext_utility
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
+from textual.color import Color
 from textual.reactive import reactive
-from textual_plotext import PlotextPlot
+from textual.widget import Widget
 
 from divtui.app.colours import PlotextColour, plotext_colour
 from divtui.core.analysis import Analysis
 from divtui.core.measures import PairMeasures
 from divtui.core.scenario import Scenario
+
+if TYPE_CHECKING:
+    from textual_plotext.plot import Plot
 
 LARGEST_DRAWN = 1e300
 """Finite values beyond this are drawn like infinite ones, capped: plotext's axis arithmetic on
@@ -41,6 +46,8 @@ def drawable(value: float) -> bool:
 def _set_matrices(self: Any) -> None:
     """plotext's `matrix_class.set_matrices`, with the same result, without a call per cell:
     at 120x40 plotext spent a quarter of a chart's redraw here (twice per build)."""
+    from plotext import _utility as plotext_utility
+
     cols, rows = self.cols, self.Rows
     space, none = plotext_utility.space, plotext_utility.no_color
     self.marker = [[space] * cols for _ in rows]
@@ -53,7 +60,27 @@ def _set_matrices(self: Any) -> None:
     self.style = [[none] * cols for _ in rows]
 
 
-plotext_matrix.matrix_class.set_matrices = _set_matrices
+@cache
+def _plotext() -> Any:
+    """plotext's figure class, imported (and patched) on the first chart build."""
+    from plotext import _matrix as plotext_matrix
+    from textual_plotext.plot import Plot
+
+    plotext_matrix.matrix_class.set_matrices = _set_matrices
+    return Plot
+
+
+def _plotext_theme(app_theme: str, surface: str, foreground: str) -> str:
+    """The name of a plotext theme with the app theme's surface and foreground (registered
+    with plotext the first time), as textual-plotext's "auto" theme does."""
+    from plotext._dict import themes
+    from textual_plotext.plot import _rgbify_theme, _sequence
+
+    name = f"textual-auto-{app_theme}"
+    if name not in themes:
+        back, fore = Color.parse(surface).rgb, Color.parse(foreground).rgb
+        themes[name] = _rgbify_theme(back, back, fore, "default", list(_sequence))
+    return name
 
 
 def _hashable(colours: tuple[object, ...]) -> tuple[object, ...]:
@@ -69,16 +96,18 @@ dozen, and parsing one costs a fifth of a millisecond."""
 def _plotext_style(colours: tuple[object, ...]) -> Style:
     """The Rich style of a plotext cell's colours, read from the ANSI plotext would write for
     them (so every colour form plotext accepts maps as it always did)."""
+    from plotext import _utility as plotext_utility
+
     parsed = Text.from_ansi(plotext_utility.colors_to_ansi(*colours) + "x")
     styles = [span.style for span in parsed.spans if isinstance(span.style, Style)]
     return Style.combine(styles) if styles else Style.null()
 
 
-class Chart(PlotextPlot, can_focus=True):
+class Chart(Widget, can_focus=True):
     """A chart of a scenario; subclasses implement `draw`."""
 
     DEFAULT_CSS = """
-    Chart { height: 1fr; min-height: 10; }
+    Chart { width: 1fr; height: 1fr; min-height: 10; }
     """
 
     analysis: reactive[Analysis | None] = reactive(None, always_update=True, repaint=False)
@@ -86,6 +115,7 @@ class Chart(PlotextPlot, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._figure: Plot | None = None
         self._stale = True
         self._redraw_pending = False
         self._build_allowed = False
@@ -97,8 +127,14 @@ class Chart(PlotextPlot, can_focus=True):
         """How many times plotext actually built this chart (for tests and benchmarks)."""
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.replot())
+
+    @property
+    def plt(self) -> Plot:
+        """The chart's plotext figure (made, and plotext imported, on first use)."""
+        if self._figure is None:
+            self._figure = _plotext()()
+        return self._figure
 
     @property
     def scenario(self) -> Scenario | None:
@@ -128,6 +164,15 @@ class Chart(PlotextPlot, can_focus=True):
         self._redraw_pending = False
         self._build_allowed = True
         self.refresh()
+
+    def plotext_theme(self) -> str:
+        """plotext's theme for the app's: "clear" (the terminal's own colours) for an ANSI
+        theme, else one with the theme's surface and foreground."""
+        app = self.app
+        if app.current_theme.ansi:
+            return "clear"
+        variables = app.theme_variables
+        return _plotext_theme(app.theme, variables["surface"], variables["foreground"])
 
     def colour(self, variable: str) -> PlotextColour:
         """A theme colour variable as plotext takes it."""
@@ -197,7 +242,6 @@ class Chart(PlotextPlot, can_focus=True):
             self._schedule()
             return self._cached if self._cached is not None else ""
         self._build_allowed = False
-        self.theme = "clear" if self.app.current_theme.ansi else "auto"
         plt = self.plt
         plt.clear_figure()
         self._overlays = []
@@ -211,14 +255,14 @@ class Chart(PlotextPlot, can_focus=True):
         return self._cached
 
     def _build(self) -> Text:
-        """What PlotextPlot.render does, without its detour through text: plotext fills its
-        character and colour matrices, and they become Rich text directly. Writing the ANSI
-        string and parsing it back took half of a chart's redraw at 120x40."""
-        figure: Any = self._plot
+        """What textual-plotext's PlotextPlot.render does, without its detour through text:
+        plotext fills its character and colour matrices, and they become Rich text directly.
+        Writing the ANSI string and parsing it back took half of a chart's redraw at 120x40."""
+        figure: Any = self.plt
         width, height = self.size.width, self.size.height
         figure.plotsize(width, height)
         figure._set_size(width, height)
-        figure.theme(self._get_plotext_theme_name(self.app.theme))
+        figure.theme(self.plotext_theme())
         figure._set_sizes()
         figure._build_matrix()
         matrix = figure.monitor.matrix
