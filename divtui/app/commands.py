@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from divtui.app.actions import edits, files, models, train
+from divtui.app.actions import edits, files, models, replay, train
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -36,6 +36,8 @@ class CommandState:
     """A file is being read or written."""
     training: bool = False
     """A training run is animating."""
+    replaying: bool = False
+    """A recorded step of a run is on screen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +181,22 @@ COMMANDS: tuple[Command, ...] = (
     _c("speed_up", "Train faster (more gradient steps a second)", kiosk=True,
        run=partial(train.speed, up=True), keys="greater_than_sign", label="Faster",
        key_display=">"),
+    _c("replay_back", "Replay the last training run: one step back", kiosk=True,
+       run=partial(replay.step, delta=-1), keys="shift+left", label="◀ Step",
+       key_display="shift+←"),
+    _c("replay_forward", "Replay the last training run: one step on", kiosk=True,
+       run=partial(replay.step, delta=1), keys="shift+right", label="Step ▶",
+       key_display="shift+→"),
+    _c("replay_first", "Replay the last training run from its start", kiosk=True,
+       run=replay.first, keys="shift+home", label="First step"),
+    _c("replay_last", "Replay: go to the last step of the run", kiosk=True, run=replay.last,
+       keys="shift+end", label="Last step"),
+    _c("replay_keep", "Keep the replayed step as the scenario (one undo step)", kiosk=True,
+       run=replay.keep, keys="enter", label="Keep step", footer=True, priority=True,
+       when=lambda state: state.replaying),
+    _c("replay_leave", "Leave the replay: back to the end of the run", kiosk=True,
+       run=replay.leave, keys="escape", label="Run's end", footer=True,
+       when=lambda state: state.replaying),
     _c("view", "Show another view: overview → lesson → table → all", kiosk=True,
        run=edits.cycle_view, keys="v", label="View", footer=True),
     _c("gap_view", "Switch the decomposition chart's gap view: automatic → on → off", kiosk=True,

@@ -16,11 +16,14 @@ def header_titles(
     weights_mode: bool,
     baseline: Baseline | None,
     training: TrainingRun | None = None,
+    replay: int | None = None,
 ) -> tuple[str, str]:
     """(title, subtitle): "Weather *" and "overview · nats · probabilities · baseline pinned"
-    (the view first), or while
-    a run goes on, what it minimises, its step and η."""
+    (the view first); while a run goes on, what it minimises, its step and η first; while a
+    run is replayed, the step shown and the keys that leave."""
     parts = [view, scenario.unit.value, "weights" if weights_mode else "probabilities"]
+    if replay is not None:
+        parts.insert(0, f"replay: step {replay} · Enter keeps it · Esc back to the end")
     if training is not None:
         parts.insert(
             0,

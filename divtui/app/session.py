@@ -43,6 +43,7 @@ class Session:
     ) -> None:
         self._history: History[Step] = History(Step(scenario, path, scenario))
         self._live_base: History[Step] | None = None
+        self._last_live_base: History[Step] | None = None
         self._budget = budget
         self.path = path
         """The file ctrl+s writes (None: ask for one)."""
@@ -92,6 +93,7 @@ class Session:
         if self._live_base is not None:
             self._history = self._live_base.record(step)
             return None
+        self._last_live_base = None
         self._history = self._history.record(step)
         return self._trim()
 
@@ -101,11 +103,23 @@ class Session:
 
     def end_live(self) -> None:
         """End a live run: its last scenario stays as the one step it made."""
+        if self._live_base is not None:
+            self._last_live_base = self._live_base
         self._live_base = None
+
+    def resume_live(self) -> bool:
+        """Go on with the last live run, whose step is still the present (replaying a training
+        run: the step shown replaces the run's one step); False when something else has been
+        done since."""
+        if self._last_live_base is None:
+            return False
+        self._live_base = self._last_live_base
+        return True
 
     def opened(self, scenario: Scenario, path: Path | None) -> str | None:
         """A file (or a preset, `path` None) replaces the scenario; undo brings the old back."""
         self.end_live()
+        self._last_live_base = None
         self.path, self._saved = path, scenario
         return self.change(scenario)
 
@@ -128,6 +142,7 @@ class Session:
 
     def _move(self, possible: bool, step: Callable[[], History[Step]]) -> bool:
         self.end_live()
+        self._last_live_base = None
         if not possible:
             return False
         self._history = step()

@@ -16,6 +16,7 @@ from divtui.app.widgets.chart import LARGEST_DRAWN
 from divtui.core.baseline import Baseline
 from divtui.core.errors import DivtuiError
 from divtui.core.logits import Objective
+from divtui.core.replay import Recording
 from divtui.core.scenario import Scenario
 from divtui.core.training import MAX_LEARNING_RATE, TrainingRun, suggested_learning_rate
 from divtui.core.units import Unit
@@ -51,12 +52,16 @@ class Trainer:
         on_frame: Callable[[TrainingRun], None],
         on_stop: Callable[[str | None], None],
     ) -> None:
-        self._schedule = schedule
+        self.schedule = schedule
+        """How the animation's timer is started (a test gives a fake clock)."""
         self._on_frame = on_frame
         self._on_stop = on_stop
         self._timer: Stoppable | None = None
         self.run: TrainingRun | None = None
         """The current or last run (None before the first)."""
+        self.recording: Recording | None = None
+        """The scenario at the steps of the current or last run, for replaying it (since its
+        objective last changed: the training chart starts again then too)."""
         self.objective = Objective.CROSS_ENTROPY
         """What a run minimises."""
         self.learning_rate: float | None = None
@@ -84,6 +89,7 @@ class Trainer:
         if run.converged:
             return f"{run.model.name} already minimises {self.objective.formula}."
         self.run = run
+        self.recording = Recording.start(scenario)
         self._restart_timer()
         self._on_frame(run)
         return (
@@ -103,6 +109,7 @@ class Trainer:
         """Stop, and drop the last run (the scenario moved on without it)."""
         self.stop("Training stopped: the scenario changed.")
         self.run = None
+        self.recording = None
 
     def tick(self) -> None:
         """One frame: a few steps, then stop when converged or stalled."""
@@ -115,6 +122,8 @@ class Trainer:
             self.stop(str(error))
             return
         self.run = run
+        if self.recording is not None:
+            self.recording = self.recording.add(run.steps, run.scenario)
         self._on_frame(run)
         if run.converged:
             self.stop(
@@ -128,7 +137,7 @@ class Trainer:
         if self._timer is not None:
             self._timer.stop()
         frames = min(FRAMES_PER_SECOND, self.steps_per_second)
-        self._timer = self._schedule(1 / frames, self.tick)
+        self._timer = self.schedule(1 / frames, self.tick)
 
     # --- settings -----------------------------------------------------------------------------
 
@@ -137,6 +146,8 @@ class Trainer:
         if self.run is None or not self.running:
             return False
         self.run = self.run.with_unit(unit)
+        if self.recording is not None:
+            self.recording = self.recording.with_unit(unit)
         self._on_frame(self.run)
         return True
 
@@ -149,6 +160,7 @@ class Trainer:
         )
         if self.run is not None and self.running:
             self.run = self.run.with_objective(self.objective)
+            self.recording = Recording.start(self.run.scenario)
         return self.objective
 
     def scale_learning_rate(self, up: bool) -> float:

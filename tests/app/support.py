@@ -157,6 +157,39 @@ async def wait_for(
         await pilot.pause(0.02)
 
 
+class FakeTimer:
+    """A timer a `FakeClock` started: it fires only when the test says."""
+
+    def __init__(self, interval: float, callback: Callable[[], None]) -> None:
+        self.interval = interval
+        self.callback = callback
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+class FakeClock:
+    """A schedule for the trainer (`Trainer.schedule`) whose timers tick on demand, so a run's
+    state after n frames is exact."""
+
+    def __init__(self) -> None:
+        self.timers: list[FakeTimer] = []
+
+    def schedule(self, interval: float, callback: Callable[[], None]) -> FakeTimer:
+        timer = FakeTimer(interval, callback)
+        self.timers.append(timer)
+        return timer
+
+    def tick(self, frames: int = 1) -> None:
+        """Fire the newest timer `frames` times (each is one frame of the animation)."""
+        for _ in range(frames):
+            timer = self.timers[-1]
+            if timer.stopped:
+                return
+            timer.callback()
+
+
 async def palette_titles(app: App[Any]) -> set[str]:
     """Every command the palette offers on the main screen: divtui's and Textual's."""
     screen = main_screen(app)

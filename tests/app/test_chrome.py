@@ -14,7 +14,7 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Static
 
 from divtui.app.app import DivtuiApp
-from divtui.app.commands import BY_ID, COMMANDS
+from divtui.app.commands import BY_ID, COMMANDS, CommandState
 from divtui.app.screens.help import HelpScreen
 from divtui.app.screens.main import MainScreen
 from divtui.app.screens.prompt import PromptScreen
@@ -194,9 +194,13 @@ async def test_the_command_palette_offers_our_actions() -> None:
     async with new_app().run_test(size=SIZE) as pilot:
         titles = await palette_titles(pilot.app)
         screen_commands = {c.help for c in COMMANDS if c.run is not None}
-        while_busy = {BY_ID["cancel_file"].help, BY_ID["stop_training"].help}
-        assert screen_commands - while_busy <= titles
-        assert not while_busy & titles, "offered only while a file loads or a run goes on"
+        # Offered only in a state the app is not in now: a file loading, a run going on, a
+        # run being replayed.
+        now = CommandState()
+        sometimes = {c.help for c in COMMANDS if c.when is not None and not c.when(now)}
+        assert {BY_ID["cancel_file"].help, BY_ID["stop_training"].help} <= sometimes
+        assert screen_commands - sometimes <= titles
+        assert not sometimes & titles, "offered only in the state they belong to"
         assert "Screenshot" in titles, "Textual's own commands stay (outside kiosk mode)"
 
 

@@ -3,8 +3,6 @@ is one frame, so a run's state after n frames is exact."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from divtui.app.training import FRAMES_PER_SECOND, SPEEDS, Trainer
@@ -14,30 +12,18 @@ from divtui.core.presets import preset
 from divtui.core.training import TrainingRun
 from divtui.core.units import Unit
 
-
-class FakeTimer:
-    def __init__(self, interval: float, callback: Callable[[], None]) -> None:
-        self.interval = interval
-        self.callback = callback
-        self.stopped = False
-
-    def stop(self) -> None:
-        self.stopped = True
+from .support import FakeClock
 
 
 class Harness:
     """A trainer with a fake schedule, and what it told its screen."""
 
     def __init__(self) -> None:
-        self.timers: list[FakeTimer] = []
+        self.clock = FakeClock()
+        self.timers = self.clock.timers
         self.frames: list[TrainingRun] = []
         self.stops: list[str | None] = []
-        self.trainer = Trainer(self.schedule, self.frames.append, self.stops.append)
-
-    def schedule(self, interval: float, callback: Callable[[], None]) -> FakeTimer:
-        timer = FakeTimer(interval, callback)
-        self.timers.append(timer)
-        return timer
+        self.trainer = Trainer(self.clock.schedule, self.frames.append, self.stops.append)
 
     def tick(self, frames: int = 1) -> None:
         for _ in range(frames):

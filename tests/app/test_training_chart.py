@@ -17,6 +17,7 @@ from divtui.app.widgets.training_chart import (
     HINT,
     TrainingChart,
     chart_title,
+    step_position,
     step_ticks,
     thinned,
 )
@@ -192,18 +193,35 @@ def test_the_title_names_the_model_the_rate_and_the_state() -> None:
     assert "stalled" in chart_title(stalled)
 
 
-def test_step_ticks_are_whole_steps_and_few() -> None:
-    assert step_ticks(10) == [0, 2, 4, 6, 8, 10]
-    assert step_ticks(12) == [0, 2, 4, 6, 8, 10, 12]
-    assert step_ticks(13) == [0, 5, 10]
-    assert step_ticks(3000) == [0, 500, 1000, 1500, 2000, 2500, 3000]
-    assert all(len(step_ticks(n)) <= 7 for n in range(10, 5000, 37))
+def test_step_ticks_are_whole_steps_on_a_log_axis_whose_labels_never_touch() -> None:
+    assert step_ticks(10, 80) == [0, 1, 2, 5, 10]
+    assert step_ticks(3000, 80) == [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
+    for right in range(10, 5000, 37):
+        for columns in (20, 40, 90):
+            ticks = step_ticks(right, columns)
+            assert ticks[0] == 0 and ticks == sorted(set(ticks)) and ticks[-1] <= right
+            span = step_position(right)
+            spans = [
+                (columns * step_position(t) / span - len(str(t)) / 2,
+                 columns * step_position(t) / span + len(str(t)) / 2)
+                for t in ticks
+            ]  # fmt: skip
+            assert all(b[0] > a[1] + 1 for a, b in zip(spans, spans[1:], strict=False))
 
 
-def test_long_histories_are_thinned_keeping_both_ends() -> None:
+def test_the_log_step_axis_gives_the_first_steps_room_however_long_the_run() -> None:
+    # On a linear axis the first 10 of 1000 steps take 1 % of the width; here a third.
+    assert step_position(10) / step_position(1000) > 0.33
+    assert step_position(0) == 0.0
+
+
+def test_long_histories_are_thinned_keeping_both_ends_and_every_early_step() -> None:
     assert thinned(5, 10) == [0, 1, 2, 3, 4]
     kept = thinned(100_000, 180)
-    assert kept[0] == 0 and kept[-1] == 99_999 and len(kept) <= 180
+    assert kept[0] == 0 and kept[-1] == 99_999 and len(kept) <= 181
+    assert kept[:10] == list(range(10))  # the early steps, where the curve falls, all stay
+    positions = [step_position(k) for k in kept]
+    assert positions == sorted(positions)
 
 
 @pytest.mark.usefixtures("no_cursor_blink")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from divtui.app.actions import replay
 from divtui.core.errors import DivtuiError
 from divtui.core.training import TrainingRun
 
@@ -17,6 +18,7 @@ def toggle(screen: MainScreen) -> None:
     if trainer.running:
         trainer.stop("Training stopped.")
         return
+    replay.finish(screen)  # a replayed step trains on from where it is
     screen.session.begin_live()
     try:
         message = trainer.start(screen.scenario, screen.cursor.model)
@@ -52,7 +54,7 @@ def speed(screen: MainScreen, *, up: bool) -> None:
 def frame(screen: MainScreen, run: TrainingRun) -> None:
     """The trainer's callback for each new step: the whole screen shows it."""
     screen.training = run
-    screen.scenario = run.scenario
+    screen.show_run_step(run.scenario)
     screen.update_titles()
 
 

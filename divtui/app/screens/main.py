@@ -23,7 +23,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from divtui.app.actions import train
+from divtui.app.actions import replay, table, train
 from divtui.app.commands import BY_ID, CommandState, screen_bindings
 from divtui.app.header_text import header_titles
 from divtui.app.layout import TOO_SMALL, View, size_classes, stacks_panels, table_budget
@@ -41,7 +41,6 @@ from divtui.app.widgets.outcome_grid import OutcomeGrid
 from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
-from divtui.core.edit_text import apply_cell_text, apply_column_text
 from divtui.core.errors import DivtuiError
 from divtui.core.kiosk import KioskPolicy
 from divtui.core.outcome_order import Sorting
@@ -82,6 +81,8 @@ class MainScreen(Screen[None]):
     """The decomposition chart's axis, fixed for a training run (None: fitted to the bars)."""
     run_ghost: var[Baseline | None] = var(None)
     """A training run's start, drawn as ghost bars behind the bars."""
+    replay_step: var[int | None] = var(None)
+    """The step of the last run on screen while it is replayed (None: not replaying)."""
     view: var[View] = var(View.OVERVIEW)
     """What the screen puts first (`v`)."""
     compact_measures: var[bool] = var(False)
@@ -102,6 +103,7 @@ class MainScreen(Screen[None]):
         self.last_search = ""
         """What `/` looked for last (offered again, so Enter finds the next match)."""
         self._serial = 0
+        self._run_step: Scenario | None = None
         self.table = DistributionTable(id="table")
         """The distribution table."""
         self.busy = BusyLine(id="busy")
@@ -147,7 +149,7 @@ class MainScreen(Screen[None]):
                     MainScreen.analysis, model_index=MainScreen.chart_model
                 )
                 yield TrainingChart(id="training").data_bind(
-                    MainScreen.analysis, run=MainScreen.training
+                    MainScreen.analysis, run=MainScreen.training, cursor=MainScreen.replay_step
                 )
         yield self.busy
         yield Static(TOO_SMALL, id="too-small")
@@ -161,6 +163,12 @@ class MainScreen(Screen[None]):
             self.watch(self.table, "editing", lambda: self.refresh_bindings())
             grid.focus()
 
+    def show_run_step(self, scenario: Scenario) -> None:
+        """Show a step of the training run (running or replayed): not a change of the user's,
+        so the run goes on (and the session keeps the run as one step)."""
+        self._run_step = scenario
+        self.scenario = scenario
+
     def validate_scenario(self, scenario: Scenario) -> Scenario:
         """Kiosk mode caps what a visitor can build (outcomes, models): a change past the caps
         is refused with the reason, and the scenario stays as it was."""
@@ -172,10 +180,10 @@ class MainScreen(Screen[None]):
 
     def watch_scenario(self, scenario: Scenario) -> None:
         """Each new scenario: one undo step (or a frame of a run), analysed once."""
-        run = self.trainer.run
-        if run is not None and scenario is not run.scenario:
-            # Anything but a frame of the run (an edit, undo, a preset, a file) ends it, and its
-            # chart gives the per-outcome chart its place back.
+        if self.trainer.run is not None and scenario is not self._run_step:
+            # Anything but a step of the run (an edit, undo, a preset, a file) ends it and its
+            # replay, and its chart gives the per-outcome chart its place back.
+            replay.finish(self)
             self.trainer.forget()
             self.training = None
         if notice := self.session.change(scenario):
@@ -219,6 +227,7 @@ class MainScreen(Screen[None]):
             weights_mode=self.weights_mode,
             baseline=self.baseline,
             training=self.trainer.run if self.trainer.running else None,
+            replay=self.replay_step,
         )
 
     def _update_table_subtitle(self) -> None:
@@ -270,6 +279,7 @@ class MainScreen(Screen[None]):
             editing=self.is_mounted and self.table.is_editing,
             busy=self.is_mounted and self.busy.shown,
             training=self.trainer.running,
+            replaying=self.replay_step is not None,
         )
         return BY_ID[str(parameters[0])].availability(state)
 
@@ -313,33 +323,17 @@ class MainScreen(Screen[None]):
         self._serial += 1
         return self._serial
 
-    def _answer_edit(self, error: str | None) -> None:
+    def answer_edit(self, error: str | None) -> None:
+        """Tell the table its edit was accepted (None) or refused, and why."""
         self.edit_outcome = EditOutcome(self._next_serial(), error)
 
     @on(DistributionTable.CellEdited)
     def _on_cell_edited(self, event: DistributionTable.CellEdited) -> None:
-        try:
-            scenario = apply_cell_text(
-                self.scenario, event.row, event.column, event.text, self.weights_mode
-            )
-        except DivtuiError as error:
-            self._answer_edit(str(error))
-            return
-        if scenario is not None:
-            self.scenario = scenario
-        self._answer_edit(None)
+        table.cell_edited(self, event)
 
     @on(DistributionTable.ColumnPasted)
     def _on_column_pasted(self, event: DistributionTable.ColumnPasted) -> None:
-        try:
-            scenario, notice = apply_column_text(
-                self.scenario, event.column, event.text, self.rows.order
-            )
-        except DivtuiError as error:
-            self.notify(str(error), title="Paste refused", severity="error", markup=False)
-            return
-        self.scenario = scenario
-        self.notify(notice, timeout=3, markup=False)
+        table.column_pasted(self, event)
 
     @on(OutcomeGrid.CellHighlighted)
     def _on_cell_highlighted(self, event: OutcomeGrid.CellHighlighted) -> None:

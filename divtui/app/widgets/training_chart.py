@@ -1,7 +1,9 @@
 """The training chart: the objective, step by step, falling towards its floor.
 
 For cross-entropy the floor is H(p), drawn as a line, and the gap still to go is KL(p‖q); for
-reverse KL the floor is 0 and the gap is KL(q‖p) itself. The chart draws from a `TrainingRun`
+reverse KL the floor is 0 and the gap is KL(q‖p) itself. The x axis is log(1 + step): the first
+steps, where the objective falls fastest, keep their room however long the run gets. While a
+run is replayed, a cursor marks the step on screen. The chart draws from a `TrainingRun`
 (the core computes every number; the chart only places them).
 """
 
@@ -24,6 +26,11 @@ HINT = "Press t to train the selected model"
 
 MIN_STEPS_SHOWN = 10
 """The x axis spans at least this many steps, so the first steps do not fill the chart."""
+
+XLABEL = "step (log scale)"
+"""The x axis's label, shown when the chart has the rows for it."""
+XLABEL_FROM_HEIGHT = 14
+"""The chart is at least this tall to give a row to `XLABEL`."""
 
 POINTS_PER_COLUMN = 2
 """Long runs are thinned to this many points per column before plotext sees them (it draws at
@@ -62,8 +69,9 @@ def gap_name(objective: Objective) -> str:
     return "KL(p‖q)" if objective is Objective.CROSS_ENTROPY else "KL(q‖p)"
 
 
-def chart_title(run: TrainingRun | None, width: int = 1000) -> str:
-    """The chart's title: which objective is minimised, how far the run has got, and the unit.
+def chart_title(run: TrainingRun | None, width: int = 1000, cursor: int | None = None) -> str:
+    """The chart's title: which objective is minimised, how far the run has got (the step shown
+    of how many, while it is replayed), and the unit.
 
     plotext drops a title wider than the chart, so the details give way first, then the
     spacing; what is minimised always stays.
@@ -72,11 +80,12 @@ def chart_title(run: TrainingRun | None, width: int = 1000) -> str:
         return HINT
     state = " converged" if run.converged else " stalled" if run.stalled else ""
     head = f"Minimising {run.objective.formula} → {floor_name(run.objective)}"
+    step = f"step {run.steps}" if cursor is None else f"replay: step {cursor} of {run.steps}"
     for candidate in (
-        f"{head}   {run.model.name}   step {run.steps}   η = {run.learning_rate:g}{state}   "
+        f"{head}   {run.model.name}   {step}   η = {run.learning_rate:g}{state}   "
         f"[{run.unit.value}]",
-        f"{head}  step {run.steps}  η={run.learning_rate:g}{state}  [{run.unit.value}]",
-        f"{head}  step {run.steps}{state}",
+        f"{head}  {step}  η={run.learning_rate:g}{state}  [{run.unit.value}]",
+        f"{head}  {step}{state}",
         head,
     ):
         if len(candidate) <= width - 8:  # plotext needs room beside a title
@@ -84,23 +93,39 @@ def chart_title(run: TrainingRun | None, width: int = 1000) -> str:
     return head
 
 
-def step_ticks(right: float, most: int = 6) -> list[float]:
-    """Whole step numbers from 0 to `right`, 1, 2 or 5 times a power of ten apart, at most
-    `most` + 1 of them."""
+def step_position(step: float) -> float:
+    """Where a step goes on the x axis: log10(1 + step) (step 0 at 0, step 9 at 1, …)."""
+    return math.log10(1.0 + step)
+
+
+def step_ticks(right: int, columns: int) -> list[int]:
+    """Steps 0, 1, 2, 5, 10, 20, 50, … up to `right`, leaving out those whose labels would
+    touch the one before on a `columns`-wide log-step axis."""
+    candidates = [0]
     power = 1
-    while True:
-        for factor in (1, 2, 5):
-            spacing = factor * power
-            if right / spacing <= most:
-                return [float(tick) for tick in range(0, int(right) + 1, spacing)]
+    while power <= right:
+        candidates += [factor * power for factor in (1, 2, 5) if factor * power <= right]
         power *= 10
+    span = step_position(right) or 1.0
+    kept: list[int] = []
+    end = -math.inf
+    for step in candidates:
+        centre = columns * step_position(step) / span
+        half = len(str(step)) / 2
+        if centre - half > end + 1:
+            kept.append(step)
+            end = centre + half
+    return kept
 
 
 def thinned(count: int, most: int) -> list[int]:
-    """At most `most` indices spread evenly over range(count), always keeping the first and last."""
+    """At most about `most` steps of range(count), evenly spaced on the log-step axis (all the
+    early steps, fewer and fewer later ones), always keeping the first and the last."""
     if count <= most:
         return list(range(count))
-    return sorted({int(i) for i in np.linspace(0, count - 1, max(most, 2)).round()})
+    positions = np.log10(1.0 + np.arange(count)) * (most - 1) / math.log10(count)
+    _, first = np.unique(np.floor(positions), return_index=True)
+    return sorted({*first.tolist(), count - 1})
 
 
 class TrainingChart(Chart):
@@ -108,6 +133,8 @@ class TrainingChart(Chart):
 
     run: reactive[TrainingRun | None] = reactive(None, repaint=False)
     """The run drawn; owned by the screen. None shows how to start one."""
+    cursor: reactive[int | None] = reactive(None, repaint=False)
+    """The step on screen while the run is replayed (None: not replaying)."""
 
     @property
     def scenario(self) -> Scenario | None:
@@ -120,10 +147,13 @@ class TrainingChart(Chart):
         # The run's scenario comes down as the analysis right after it: one redraw for both.
         self.replot()
 
+    def _watch_cursor(self) -> None:
+        self.replot()
+
     def draw(self, scenario: Scenario) -> None:
         plt = self.plt
         run = self.run
-        plt.title(chart_title(run, self.size.width))
+        plt.title(chart_title(run, self.size.width, self.cursor))
         if run is None or not run.history_nats:
             plt.xticks([])
             plt.yticks([])
@@ -139,9 +169,11 @@ class TrainingChart(Chart):
         drawn = [v if drawable(v) else cap for v in values]
         lower = floor - 0.1 * span
         upper = (cap if len(finite) < len(values) else top) + 0.15 * span
-        right = max(MIN_STEPS_SHOWN, run.steps)
+        steps = max(MIN_STEPS_SHOWN, run.steps)
+        right = step_position(steps)
         columns = max(1, self.size.width - Y_TICK_COLUMNS)
-        rows = max(1, self.size.height - FRAME_ROWS)
+        xlabel = self.size.height >= XLABEL_FROM_HEIGHT
+        rows = max(1, self.size.height - FRAME_ROWS - xlabel)
 
         shown = thinned(len(drawn), POINTS_PER_COLUMN * columns)
         # The floor is plotted as a series with the curve's marker, not as a horizontal_line:
@@ -149,12 +181,15 @@ class TrainingChart(Chart):
         # to dip below it.
         plt.plot([0, right], [floor, floor], color=self.colour("divtui-entropy"), marker=MARKER)
         plt.plot(
-            shown,
+            [step_position(i) for i in shown],
             [drawn[i] for i in shown],
             color=self.colour("divtui-cross-entropy"),
             marker=MARKER,
         )
-        plt.xticks(step_ticks(right))
+        ticks_x = step_ticks(steps, columns)
+        plt.xticks([step_position(t) for t in ticks_x], [str(t) for t in ticks_x])
+        if xlabel:
+            plt.xlabel(XLABEL)
         self.limits(0, right, lower, upper)
         ticks = nice_ticks(lower, upper, max(2, rows // 3))
         plt.yticks(_on_marker_rows(ticks, lower, upper, rows), tick_labels(ticks))
@@ -165,9 +200,29 @@ class TrainingChart(Chart):
         self.label(text, _fit(0.0, text, per_column, right), floor + per_row, "divtui-entropy")
         for step, value in enumerate(values):
             if math.isinf(value):
-                self.label("∞", _fit(step, "∞", per_column, right), cap, "divtui-kl")
+                x = _fit(step_position(step), "∞", per_column, right)
+                self.label("∞", x, cap, "divtui-kl")
                 break
         self._label_gap(run, drawn, floor, per_column, per_row, upper)
+        if self.cursor is not None and 0 <= self.cursor < len(drawn):
+            gap = values[self.cursor] - (floor if run.objective is Objective.CROSS_ENTROPY else 0)
+            self._draw_cursor(self.cursor, drawn[self.cursor], gap, (lower, upper), per_column)
+
+    def _draw_cursor(
+        self, step: int, value: float, gap: float, span: tuple[float, float], per_column: float
+    ) -> None:
+        """The replayed step: a line across the plot, a dot on the curve, and at the top the
+        step and the divergence left then."""
+        run = self.run
+        assert run is not None
+        lower, upper = span
+        right = step_position(max(MIN_STEPS_SHOWN, run.steps))
+        x = step_position(step)
+        self.rect(x, x, lower, upper, "divtui-baseline", marker="│")
+        self.mark(x, value, "●", "divtui-cross-entropy")
+        shown = "∞" if math.isinf(gap) else f"{gap:.3g}" if abs(gap) < 1e-3 else f"{gap:.4f}"
+        text = f"step {step}: {gap_name(run.objective)} = {shown}"
+        self.label(text, _fit(x, text, per_column, right), upper, "divtui-baseline")
 
     def _label_gap(
         self,
@@ -183,10 +238,11 @@ class TrainingChart(Chart):
         gap = run.gap
         value = "∞" if math.isinf(gap) else f"{gap:.3g}" if gap < 1e-3 else f"{gap:.4f}"
         text = f"{gap_name(run.objective)} = {value}"
-        right = max(MIN_STEPS_SHOWN, run.steps)
-        x = _fit(run.steps, text, per_column, right)
+        right = step_position(max(MIN_STEPS_SHOWN, run.steps))
+        x = _fit(step_position(run.steps), text, per_column, right)
         half = (len(text) / 2 + 1) * per_column
-        under = drawn[max(0, math.floor(x - half)) : math.ceil(x + half) + 1] or drawn[-1:]
+        first, last = _step_at(x - half), _step_at(x + half)
+        under = drawn[max(0, math.floor(first)) : math.ceil(last) + 1] or drawn[-1:]
         lowest, highest = min(under), max(under)
         if lowest - floor >= 3 * per_row:
             y = (lowest + floor) / 2
@@ -195,6 +251,11 @@ class TrainingChart(Chart):
         else:
             y = (drawn[-1] + floor) / 2
         self.label(text, x, y, "divtui-kl")
+
+
+def _step_at(x: float) -> float:
+    """The step at position `x` of the log-step axis (the inverse of `step_position`)."""
+    return math.pow(10.0, max(x, 0.0)) - 1.0
 
 
 def _fit(x: float, text: str, per_column: float, right: float) -> float:
