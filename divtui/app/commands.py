@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from divtui.app.actions import edits, files, models, train
+from divtui.app.actions import edits, explain, files, models, train
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -179,6 +179,8 @@ COMMANDS: tuple[Command, ...] = (
     _c("speed_up", "Train faster (more gradient steps a second)", kiosk=True,
        run=partial(train.speed, up=True), keys="greater_than_sign", label="Faster",
        key_display=">"),
+    _c("explain", "Explain the selected measure: its formula with this scenario's numbers",
+       kiosk=True, run=explain.open_explanation, keys="e", label="Explain"),
     _c("view", "Show another view: overview → lesson → table → all", kiosk=True,
        run=edits.cycle_view, keys="v", label="View", footer=True),
     _c("gap_view", "Switch the decomposition chart's gap view: automatic → on → off", kiosk=True,
