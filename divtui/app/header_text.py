@@ -16,11 +16,15 @@ def header_titles(
     weights_mode: bool,
     baseline: Baseline | None,
     training: TrainingRun | None = None,
+    quiz: str | None = None,
 ) -> tuple[str, str]:
     """(title, subtitle): "Weather *" and "overview · nats · probabilities · baseline pinned"
     (the view first), or while
-    a run goes on, what it minimises, its step and η."""
+    a run goes on, what it minimises, its step and η; in the classroom mode, its score after
+    the view ("classroom 3/4")."""
     parts = [view, scenario.unit.value, "weights" if weights_mode else "probabilities"]
+    if quiz is not None:
+        parts.insert(1, f"classroom {quiz}")
     if training is not None:
         parts.insert(
             0,

@@ -184,14 +184,11 @@ class MetricsPanel(Widget, can_focus=True):
         width = max(len(model.name) for model in scenario.models)
         shown = (best[:1] or (0,)) if many else range(len(scenario.models))
         for index, (model, measures) in enumerate(zip(scenario.models, all_measures, strict=True)):
-            if self.hide_kl:
+            if self.hide_kl:  # the identity with the question's unknowns left as `?`
                 if index in shown:
-                    lines.append(
-                        Text(
-                            f"  {model.name}: H(p,q) = H(p) + KL(p‖q): ? = "
-                            f"{format_value(measures.entropy_p, 4)} + ?"
-                        )
-                    )
+                    entropy = format_value(measures.entropy_p, 4)
+                    head = f"  {model.name.ljust(width)}  " if compact else f"{model.name}\n  "
+                    lines.append(Text(f"{head}? = {entropy} + ?"))
                 continue
             if index in shown:
                 if compact:
