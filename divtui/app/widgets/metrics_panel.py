@@ -187,7 +187,11 @@ class MetricsPanel(Widget, can_focus=True):
             if self.hide_kl:  # the identity with the question's unknowns left as `?`
                 if index in shown:
                     entropy = format_value(measures.entropy_p, 4)
-                    head = f"  {model.name.ljust(width)}  " if compact else f"{model.name}\n  "
+                    head = (
+                        f"  {model.name.ljust(width)}  "
+                        if compact
+                        else f"{model.name}\n  {smoothed('H(p,q) = H(p) + KL(p‖q)', scenario)}: "
+                    )
                     lines.append(Text(f"{head}? = {entropy} + ?"))
                 continue
             if index in shown:
