@@ -101,6 +101,20 @@ async def test_up_or_down_is_graded_after_the_next_edit() -> None:
         assert line.phase == "asking"
 
 
+async def test_n_brings_the_next_practice_scenario_and_asks_about_it() -> None:
+    async with DivtuiApp(preset("distillation")).run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("P", "N")  # N only once the answer is revealed
+        await pilot.pause()
+        assert screen.scenario.title.startswith("Distillation")
+        await pilot.press("1", "N")
+        await pilot.pause()
+        line = screen.query_one(QuizLine)
+        assert screen.scenario.title == "Weather", "the first practice scenario: a preset"
+        assert line.phase == "asking" and hidden(pilot.app) == [True, True, True]
+        assert screen.session.can_undo, "the replaced scenario comes back with undo"
+
+
 async def test_a_wrong_key_is_ignored_and_explaining_a_hidden_measure_is_refused() -> None:
     async with new_app().run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("P")

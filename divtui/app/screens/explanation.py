@@ -149,7 +149,7 @@ class ExplanationScreen(Dialog[None]):
     def _terms_table(written: WrittenSum) -> Table:
         table = Table(box=None, pad_edge=False, show_header=False)
         table.add_column(no_wrap=True)
-        table.add_column(no_wrap=True)
+        table.add_column()  # a JS term is long: it wraps in a narrow window
         table.add_column(justify="right", no_wrap=True)
         for term in written.terms:
             table.add_row(term.label, term.text, f"{signed(term.value, first=True)}")

@@ -19,7 +19,15 @@ from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
 from divtui.app.widgets.outcome_grid import OutcomeGrid
 from divtui.core.analysis import Analysis
-from divtui.core.quiz import Kind, Question, Score, Verdict, grade, next_question
+from divtui.core.quiz import (
+    Kind,
+    Question,
+    Score,
+    Verdict,
+    grade,
+    next_question,
+    practice_scenarios,
+)
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -39,8 +47,10 @@ class QuizLine(Widget, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"answer({key!r})", "Answer", show=False) for key in ANSWER_KEYS),
         Binding("enter,space,n", "next", "Next question", show=False),
+        Binding("N", "practice", "New scenario", show=False),
     ]
-    """The answer keys while a question is open; Enter (or n, space) for the next one."""
+    """The answer keys while a question is open; Enter (or n, space) for the next question,
+    N for the next practice scenario (a preset or a seeded random one) and a question on it."""
 
     def __init__(self, main: MainScreen) -> None:
         super().__init__(id="quiz")
@@ -55,6 +65,8 @@ class QuizLine(Widget, can_focus=True):
         self.turn = 0
         self.active = True
         """False once the mode is left (the line is being removed)."""
+        self.practice = practice_scenarios()
+        """The scenarios N brings in turn: the presets, then seeded random ones."""
 
     def on_mount(self) -> None:
         self.watch(self.main, "analysis", self._on_analysis, init=False)
@@ -109,6 +121,14 @@ class QuizLine(Widget, can_focus=True):
         if self.phase == "revealed":
             self.ask()
 
+    def action_practice(self) -> None:
+        """Replace the scenario by the next practice one (undoable) and ask about it."""
+        if self.phase != "revealed":
+            self.app.bell()
+            return
+        self.main.replace_scenario(next(self.practice), None)
+        self.ask()
+
     def _reveal(self, verdict: Verdict | None) -> None:
         if verdict is None:
             return
@@ -157,7 +177,7 @@ class QuizLine(Widget, can_focus=True):
                     Style(bold=True, color=rich_colour(self.app, "error")),
                 )
             first = Text.assemble((mark, style), verdict.reason)
-            second = f"score {self.score.text} · Enter: next question · P leaves"
+            second = f"score {self.score.text} · Enter: next question · N: new scenario · P leaves"
         return Group(first, Text(second, style="dim"))
 
 
