@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
@@ -15,8 +16,9 @@ from divtui.app.app import DivtuiApp
 from divtui.app.screens.explanation import ExplanationScreen
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.core.analysis import Analysis
-from divtui.core.explain import explain
+from divtui.core.explain import LARGEST_SHOWN, explain
 from divtui.core.presets import preset
+from divtui.core.scenario import Scenario
 
 from .support import SIZE, main_screen, new_app, shown_text, wait_for
 
@@ -110,3 +112,20 @@ def test_explanation_snapshot(
     """KL(p‖q) by `e` from the table; H(p,q) by ↑ and Enter on the measures panel."""
     before = _focus_measures if press[0] == "up" else None
     assert snap_compare(new_app(), press=press, terminal_size=size, run_before=before)
+
+
+async def test_beyond_eight_outcomes_the_largest_terms_and_how_many_more() -> None:
+    rng = np.random.default_rng(3)
+    labels = [f"c{i}" for i in range(20)]
+    scenario = Scenario.build(
+        labels, rng.dirichlet(np.ones(20)), [("q", rng.dirichlet(np.ones(20)))]
+    )
+    async with DivtuiApp(scenario).run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        text = explanation_text(pilot.app)
+        expected = explain(Analysis.of(scenario), 0, "kl")
+        assert f"… {20 - LARGEST_SHOWN} more" in text
+        for term in expected.sums[0].terms:
+            assert term.text in text
+        assert expected.sums[0].line in " ".join(text.split())
