@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from divtui.app.app import DivtuiApp
 from divtui.app.screens.explanation import ExplanationScreen
+from divtui.app.widgets.measure_cursor import MeasureCursor
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.core.analysis import Analysis
 from divtui.core.explain import LARGEST_SHOWN, explain
@@ -129,3 +130,20 @@ async def test_beyond_eight_outcomes_the_largest_terms_and_how_many_more() -> No
         for term in expected.sums[0].terms:
             assert term.text in text
         assert expected.sums[0].line in " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", ["support-mismatch", "label-smoothing", "one-hot"])
+async def test_every_measure_of_the_panel_opens_its_explanation(name: str) -> None:
+    async with DivtuiApp(preset(name)).run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        panel = screen.query_one(MetricsPanel)
+        analysis = screen.analysis
+        for field in panel.shown_fields():
+            panel.cursor = MeasureCursor(field, 0)
+            await pilot.press("e")
+            await pilot.pause()
+            text = " ".join(explanation_text(pilot.app).split())
+            assert " ".join(explain(analysis, 0, field).result.split()) in text, field
+            await pilot.press("escape")
+            await pilot.pause()
+            assert pilot.app.screen is screen
