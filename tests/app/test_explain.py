@@ -21,7 +21,7 @@ from divtui.core.explain import LARGEST_SHOWN, explain
 from divtui.core.presets import preset
 from divtui.core.scenario import Scenario
 
-from .support import SIZE, main_screen, new_app, shown_text, wait_for
+from .support import SIZE, main_screen, new_app, shown_text, toasts, wait_for
 
 SnapCompare = Callable[..., bool]
 
@@ -147,3 +147,15 @@ async def test_every_measure_of_the_panel_opens_its_explanation(name: str) -> No
             await pilot.press("escape")
             await pilot.pause()
             assert pilot.app.screen is screen
+
+
+async def test_a_row_without_an_explanation_says_so_instead_of_failing() -> None:
+    async with new_app().run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(pilot.app)
+        screen.query_one(MetricsPanel).cursor = MeasureCursor("total_variation", 0)
+        panel = screen.query_one(MetricsPanel)
+        panel.shown_fields = lambda: ["total_variation"]  # type: ignore[method-assign]
+        await pilot.press("e")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert any("has no explanation yet" in toast for toast in toasts(pilot.app))

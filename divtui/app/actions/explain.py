@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from divtui.app.widgets.measure_cursor import HIDDEN
-from divtui.app.widgets.metrics_panel import MetricsPanel
+from divtui.app.widgets.metrics_panel import ROWS, MetricsPanel
+from divtui.core.explain import EXPLAINED
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -18,6 +19,10 @@ def open_explanation(screen: MainScreen) -> None:
 
     panel = screen.query_one(MetricsPanel)
     field, model = panel.selection()
+    if field not in EXPLAINED:  # a row added to the panel before its explanation
+        name = next((label for label, row, _ in ROWS if row == field), field)
+        screen.notify(f"{name} has no explanation yet.", severity="warning", markup=False)
+        return
     if panel.hide_kl and field in HIDDEN:
         screen.notify(
             "Answer the question first: this explanation would give the answer away.",
