@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from divtui.app.actions import edits, files, models, replay, train
+from divtui.app.actions import edits, explain, files, models, quiz, replay, train
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -197,6 +197,10 @@ COMMANDS: tuple[Command, ...] = (
     _c("replay_leave", "Leave the replay: back to the end of the run", kiosk=True,
        run=replay.leave, keys="escape", label="Run's end", footer=True,
        when=lambda state: state.replaying),
+    _c("explain", "Explain the selected measure: its formula with this scenario's numbers",
+       kiosk=True, run=explain.open_explanation, keys="e", label="Explain"),
+    _c("quiz", "Classroom mode: hide KL, predict the answer to a question, then reveal it",
+       kiosk=True, run=quiz.toggle, keys="P", label="Predict"),
     _c("view", "Show another view: overview → lesson → table → all", kiosk=True,
        run=edits.cycle_view, keys="v", label="View", footer=True),
     _c("gap_view", "Switch the decomposition chart's gap view: automatic → on → off", kiosk=True,

@@ -17,11 +17,15 @@ def header_titles(
     baseline: Baseline | None,
     training: TrainingRun | None = None,
     replay: int | None = None,
+    quiz: str | None = None,
 ) -> tuple[str, str]:
     """(title, subtitle): "Weather *" and "overview · nats · probabilities · baseline pinned"
     (the view first); while a run goes on, what it minimises, its step and η first; while a
-    run is replayed, the step shown and the keys that leave."""
+    run is replayed, the step shown and the keys that leave; in the classroom mode, its score
+    after the view ("classroom 3/4")."""
     parts = [view, scenario.unit.value, "weights" if weights_mode else "probabilities"]
+    if quiz is not None:
+        parts.insert(1, f"classroom {quiz}")
     if replay is not None:
         parts.insert(0, f"replay: step {replay} · Enter keeps it · Esc back to the end")
     if training is not None:

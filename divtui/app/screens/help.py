@@ -27,6 +27,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("0–9 or . or -", "start editing the cell with that character"),
     ("enter / escape", "in the editor: commit / cancel"),
     ("tab / shift+tab", "move between table, measures and charts"),
+    ("on the measures: ↑ ↓ ← →, enter", "select a measure and a model; explain it"),
     ("ctrl+p", "command palette: every action by name"),
 )
 

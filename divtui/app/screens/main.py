@@ -38,6 +38,7 @@ from divtui.app.widgets.grid_state import Cell, CursorRequest, GridView, SortReq
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
 from divtui.app.widgets.outcome_grid import OutcomeGrid
+from divtui.app.widgets.quiz_line import quiz_score
 from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
@@ -228,6 +229,7 @@ class MainScreen(Screen[None]):
             baseline=self.baseline,
             training=self.trainer.run if self.trainer.running else None,
             replay=self.replay_step,
+            quiz=quiz_score(self),
         )
 
     def _update_table_subtitle(self) -> None:

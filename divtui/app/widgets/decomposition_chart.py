@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from textual.reactive import reactive
 
 from divtui.app.widgets.chart import Chart, drawable
+from divtui.app.widgets.hidden_kl import draw_hidden
 from divtui.core.baseline import Baseline
 from divtui.core.chart_scale import (
     Axis,
@@ -83,6 +84,12 @@ class DecompositionChart(Chart):
     baseline: reactive[Baseline | None] = reactive(None, repaint=False)
     """A pinned baseline: its H(p,q) for each model draws as a marker across the bar."""
 
+    hide_kl: reactive[bool] = reactive(False, repaint=False)
+    """The classroom mode's question is open: H(p) alone, the KL part a `?`."""
+
+    def _watch_hide_kl(self) -> None:
+        self.replot()
+
     def _watch_gap_view(self) -> None:
         self.replot()
 
@@ -115,6 +122,9 @@ class DecompositionChart(Chart):
         return values
 
     def draw(self, scenario: Scenario) -> None:
+        if self.hide_kl:
+            draw_hidden(self, scenario, BAR_WIDTH)
+            return
         plt = self.plt
         names = [model.name for model in scenario.models]
         count = len(names)

@@ -4,15 +4,19 @@ divergence is infinite. It only formats what the core computed; it computes noth
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual import events, on
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from divtui.app.colours import rich_colour
+from divtui.app.widgets.measure_cursor import HIDDEN, MeasureCursor
 from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
 from divtui.core.measures import PairMeasures
@@ -82,9 +86,42 @@ class MetricsPanel(Widget, can_focus=True):
     """Only H(p), H(p,q) and KL(p‖q), and the identity in one line a model (small windows)."""
     baseline: reactive[Baseline | None] = reactive(None, layout=True)
     """Pinned measures: each measure also shows its change Δ against them."""
+    cursor: reactive[MeasureCursor] = reactive(MeasureCursor())
+    """The selected measure and model (↑ ↓ ← →): Enter or `e` explains it."""
+    hide_kl: reactive[bool] = reactive(False, layout=True)
+    """The classroom mode's question is open: KL, and what would give it away, shows `?`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1, 0)", "Previous measure", show=False),
+        Binding("down", "move(1, 0)", "Next measure", show=False),
+        Binding("left", "move(0, -1)", "Previous model", show=False),
+        Binding("right", "move(0, 1)", "Next model", show=False),
+        Binding("enter", "screen.run('explain')", "Explain", show=False),
+    ]
+    """The selection moves with the arrows; Enter explains the selected measure."""
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
+
+    @on(events.Focus)
+    @on(events.Blur)
+    def _show_selection(self) -> None:
+        """The selection is drawn while the panel has the focus."""
+        self.refresh()
+
+    def shown_fields(self) -> list[str]:
+        """The measures (PairMeasures fields) of the rows shown, top to bottom."""
+        return [field for _, field, _ in ROWS if not self.compact or field in BRIEF_ROWS]
+
+    def selection(self) -> tuple[str, int]:
+        """The selected (measure, model), within what is shown now."""
+        models = 1 if self.analysis is None else len(self.analysis.scenario.models)
+        return self.cursor.within(self.shown_fields(), models)
+
+    def action_move(self, rows: int, models: int) -> None:
+        """Move the selection by `rows` measures and `models` models."""
+        count = 1 if self.analysis is None else len(self.analysis.scenario.models)
+        self.cursor = self.cursor.moved(rows, models, self.shown_fields(), count)
 
     def render(self) -> RenderableType:
         analysis = self.analysis
@@ -92,7 +129,8 @@ class MetricsPanel(Widget, can_focus=True):
             return ""
         scenario, all_measures = analysis.scenario, analysis.measures
         unit = scenario.unit.value
-        best = analysis.best_models
+        best = () if self.hide_kl else analysis.best_models
+        selected, chosen = self.selection()
         table = Table(box=None, pad_edge=False, expand=False, header_style="bold")
         table.add_column(f"in {unit}", no_wrap=True)
         for index, model in enumerate(scenario.models):
@@ -105,10 +143,16 @@ class MetricsPanel(Widget, can_focus=True):
             if self.compact and field not in BRIEF_ROWS:
                 continue
             style = Style(color=rich_colour(self.app, variable), bold=True) if variable else None
-            cells = [self._value(getattr(m, field)) for m in all_measures]
+            hidden = self.hide_kl and field in HIDDEN
+            cells = [
+                Text("?", style="bold") if hidden else self._value(getattr(m, field))
+                for m in all_measures
+            ]
+            if self.has_focus and field == selected:
+                cells[chosen].stylize("reverse")
             deltas = [
                 self._delta(field, baseline.delta(model.name, field, measures), measures)
-                if baseline is not None
+                if baseline is not None and not hidden
                 else Text("")
                 for model, measures in zip(scenario.models, all_measures, strict=True)
             ]
@@ -140,6 +184,16 @@ class MetricsPanel(Widget, can_focus=True):
         width = max(len(model.name) for model in scenario.models)
         shown = (best[:1] or (0,)) if many else range(len(scenario.models))
         for index, (model, measures) in enumerate(zip(scenario.models, all_measures, strict=True)):
+            if self.hide_kl:  # the identity with the question's unknowns left as `?`
+                if index in shown:
+                    entropy = format_value(measures.entropy_p, 4)
+                    head = (
+                        f"  {model.name.ljust(width)}  "
+                        if compact
+                        else f"{model.name}\n  {smoothed('H(p,q) = H(p) + KL(p‖q)', scenario)}: "
+                    )
+                    lines.append(Text(f"{head}? = {entropy} + ?"))
+                continue
             if index in shown:
                 if compact:
                     lines.append(

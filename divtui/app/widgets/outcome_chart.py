@@ -10,9 +10,10 @@ as a bar on a scale it does not share.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+from textual.reactive import reactive
 
 from divtui.app.widgets.chart import ModelChart, drawable
 from divtui.core.analysis import Analysis
@@ -112,11 +113,21 @@ def rest_note(groups: OutcomeGroups, width: int) -> str:
 class OutcomeChart(ModelChart):
     """Grouped bars per outcome for one model (the one under the table's cursor)."""
 
+    hide_kl: reactive[bool] = reactive(False, repaint=False)
+    """The classroom mode's question is open: only −p log p is drawn, the terms that depend
+    on q are `?`."""
+
+    def _watch_hide_kl(self) -> None:
+        self.replot()
+
     def draw(self, scenario: Scenario) -> None:
         plt = self.plt
         index = min(self.model_index, len(scenario.models) - 1)
         assert self.analysis is not None
         groups = outcome_bars(self.analysis, index, self.plot_columns(6) - 1)
+        if self.hide_kl:
+            hidden = [0.0] * len(groups.labels)
+            groups = replace(groups, series=[groups.series[0], hidden, hidden], rest_sums=(0, 0, 0))
         series, count = groups.series, len(groups.labels)
         finite = [v for values in series for v in values if drawable(v)]
         top = max([0.0, *finite])
@@ -175,6 +186,10 @@ class OutcomeChart(ModelChart):
             for position, value in enumerate(values, start=1):
                 if math.isinf(value):
                     self.label("∞", position + offset, cap + per_row, "divtui-kl")
+        if self.hide_kl:
+            for position in range(1, count + 1):
+                for offset in offsets[1:]:
+                    self.label("?", position + offset, per_row, "divtui-kl")
         # With label smoothing the terms are those of p′, and the legend says so.
         prime = "′" if scenario.label_smoothing else ""
         names = [name.replace("p", f"p{prime}") for name, _ in SERIES]
@@ -189,7 +204,8 @@ class OutcomeChart(ModelChart):
             ]
         self.legend(legend, left, high, per_column)
         if groups.rest:
-            plt.xlabel(rest_note(groups, columns))
+            hidden_note = f"+{groups.rest:,} more outcomes"
+            plt.xlabel(hidden_note if self.hide_kl else rest_note(groups, columns))
         name = scenario.models[index].name
         plt.title(self._title(name, scenario.unit.value, groups, scenario.size))
 
