@@ -132,20 +132,25 @@ def _renyi_nats(p: FloatArray, q: FloatArray, alpha: float) -> tuple[float, str]
         return math.inf, MISMATCH
     if alpha == 1:
         return kl_divergence(p, q), ""
-    if alpha < 0.5 and alpha != 0:
+    outside = float(np.sum(q[~support])) / mass_q  # q's mass where p = 0
+    if 0 < alpha < 0.5:
+        if 1.0 - alpha == 1.0:
+            # α < 2⁻⁵³: D_α = D_0 + O(α), and D_0 = 0 leaves α·KL(q‖p) (the slope at 0).
+            if outside:
+                return _clean(-math.log1p(-outside)), ""
+            return alpha * kl_divergence(q, p), ""
         # (1 − α)·D_α(p‖q) = α·D_{1−α}(q‖p): the log1p form below cancels as 1/α for a small α,
         # and by no more than 2 at orders ≥ ½.
         reverse, _ = _renyi_nats(q, p, 1.0 - alpha)
         return _clean(alpha / (1.0 - alpha) * reverse), ""
     if alpha == 0:
-        outside = float(np.sum(q[~support])) / mass_q  # q's mass where p = 0
-        return _clean(-math.log1p(-outside)) if outside < 1 else math.inf, ""
+        return _clean(-math.log1p(-outside)), ""
     # d = Q/P − 1 of the normalised P, Q, as the KL kernel forms it: (q − p)(1 + c)/p + c.
     c = float(np.sum(p - q)) / mass_q  # Σ(p − q) of exact differences when q ≈ p
     ps, qs = p[shared], q[shared]
-    scale = (1.0 + c) / ps
-    d = (qs - ps) * scale + c
-    u = qs * scale  # Q/P itself: 1 + d would round a tiny Q/P to 0
+    # Quotients first: (1 + c)/p would overflow for a subnormal p.
+    d = (qs - ps) / ps * (1.0 + c) + c
+    u = qs / ps * (1.0 + c)  # Q/P itself: 1 + d would round a tiny Q/P to 0
     ell = np.where(np.abs(d) < 0.5, -np.log1p(d), -np.log(u))  # log P/Q
     if math.isinf(alpha):
         return _clean(float(np.max(ell))), ""
