@@ -218,7 +218,7 @@ def draw(
     estimates = []
     for k, model in enumerate(scenario.models):
         total = sums[k] + n * shifts[k]
-        estimate = math.inf if first_infinite[k] is not None else total / n
+        estimate = math.inf if first_infinite[k] is not None else float(total) / n
         se = errors[k, -1]
         estimates.append(
             ModelEstimate(
