@@ -260,9 +260,14 @@ def summary(sample: Sample) -> str:
     names = [m.name for m in sample.models]
     if len(names) < 2:
         model = sample.models[0]
+        if model.infinite_from is not None:
+            return (
+                f"N = {sample.n:,}: the estimate is ∞ from sample {model.infinite_from:,} on, "
+                "which drew an outcome with q = 0: the exact H(p,q) is ∞ too."
+            )
         return (
             f"N = {sample.n:,}: one model; its estimate converges to H(p,q) = "
-            f"H(p) + KL(p‖q) as N grows ({_infinite_note(model) or 'finite'})."
+            "H(p) + KL(p‖q) as N grows, its standard error shrinking as 1/√N."
         )
     by_estimate = " < ".join(names[i] for i in sample.by_estimate)
     by_kl = " < ".join(names[i] for i in sample.by_kl)
@@ -276,8 +281,3 @@ def summary(sample: Sample) -> str:
         f"every N from {sample.agreed_from:,} on (H(p) is the same for every model)."
     )
 
-
-def _infinite_note(model: ModelEstimate) -> str:
-    if model.infinite_from is None:
-        return ""
-    return f"∞ from sample {model.infinite_from:,}, an outcome with q = 0"
