@@ -280,4 +280,3 @@ def summary(sample: Sample) -> str:
         f"N = {sample.n:,}: the estimates rank {by_estimate}, as KL does; the same order at "
         f"every N from {sample.agreed_from:,} on (H(p) is the same for every model)."
     )
-

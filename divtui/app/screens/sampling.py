@@ -21,6 +21,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from divtui.app.widgets.distributions_chart import MARKERS
 from divtui.app.widgets.sampling_chart import SamplingChart
 from divtui.core.analysis import Analysis
 from divtui.core.report_extras import estimate_text
@@ -142,13 +143,13 @@ class SamplingScreen(Screen[None]):
         table.add_column("H(p,q)", justify="right")
         table.add_column("KL(p‖q)", justify="right")
         table.add_column("")
-        for m in sample.models:
+        for k, m in enumerate(sample.models):
             note = ""
             if m.infinite_from is not None and m.infinite_outcome is not None:
                 label = scenario.labels[m.infinite_outcome]
                 note = f"∞ from sample {m.infinite_from:,}: q({label}) = 0"
             table.add_row(
-                m.name,
+                f"{MARKERS[k % len(MARKERS)]} {m.name}",
                 estimate_text(scenario, m.estimate, m.standard_error, 4),
                 _value(m.cross_entropy),
                 _value(m.kl),

@@ -85,10 +85,24 @@ class SamplingChart(Chart):
         ticks = nice_ticks(low, high, max(2, rows // 3))
         plt.yticks(ticks, tick_labels(ticks))
         per_column = right / max(1, self.size.width - 8)
-        names = [f"{MARKERS[k % len(MARKERS)]} {m.name}" for k, m in enumerate(sample.models)]
-        legend = [("─ H(p)", "divtui-entropy"), ("─ H(p,q)", "divtui-kl")]
-        legend += [(name, "divtui-cross-entropy") for name in names]
-        legend.append(("· ±2 SE", "divtui-baseline"))
-        self.legend(legend, 0.0, high, per_column)
+        self.legend(_legend(sample, self.size.width - 8), 0.0, high, per_column)
         title = f"−(1/N) Σ log q(xᵢ) against N ({scenario.unit.value})"
         plt.title(title if len(title) <= self.size.width - 4 else "estimate of H(p,q)")
+
+
+def _legend(sample: Sample, width: int) -> list[tuple[str, str]]:
+    """The legend's entries: the lines, each model's marker and name, the band; in a narrow
+    chart the band's entry goes first, then the names give way to their markers."""
+    head = [("─ H(p)", "divtui-entropy"), ("─ H(p,q)", "divtui-kl")]
+    band = [("· ±2 SE", "divtui-baseline")]
+    markers = [MARKERS[k % len(MARKERS)] for k in range(len(sample.models))]
+    named = [(f"{m} {model.name}", "divtui-cross-entropy") for m, model in
+             zip(markers, sample.models, strict=True)]  # fmt: skip
+    for entries in (
+        head + named + band,
+        head + named,
+        head + [("".join(markers), "divtui-cross-entropy")],
+    ):
+        if sum(len(text) + 2 for text, _ in entries) <= width:
+            return entries
+    return head
