@@ -88,8 +88,6 @@ class MainScreen(Screen[None]):
     """Whether the measures show only the identity's three (small windows, the lesson)."""
     chart_model: var[int] = var(0)
     """The model whose terms and distribution the charts draw (the last one selected)."""
-    renyi_alpha: var[float | None] = var(None)
-    """The Rényi order α the measures show D_α(p‖q) at (`D`); None: not shown."""
 
     def __init__(self, scenario: Scenario, path: Path | None = None) -> None:
         super().__init__()
@@ -135,7 +133,6 @@ class MainScreen(Screen[None]):
                     yield MetricsPanel(id="metrics").data_bind(
                         MainScreen.analysis,
                         MainScreen.baseline,
-                        MainScreen.renyi_alpha,
                         compact=MainScreen.compact_measures,
                     )
             with Horizontal(id="charts"):

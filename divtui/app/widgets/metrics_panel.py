@@ -84,7 +84,8 @@ class MetricsPanel(Widget, can_focus=True):
     baseline: reactive[Baseline | None] = reactive(None, layout=True)
     """Pinned measures: each measure also shows its change Δ against them."""
     renyi_alpha: reactive[float | None] = reactive(None, layout=True)
-    """The Rényi order α whose D_α(p‖q) is a row of the panel (None: no such row)."""
+    """The Rényi order α whose D_α(p‖q) is a row of the panel (None: no such row); set by `D`
+    and the Rényi chart (`divtui.app.actions.renyi`)."""
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
