@@ -50,18 +50,6 @@ commands:
   themes    list the available colour themes
 """
 
-REPORT_EXAMPLES = """\
-examples:
-  divtui report --preset weather            every measure of the article's example
-  divtui report weather.toml --unit bits    a scenario file, measured in bits
-  divtui report --p "rain=.14 snow=.37 sleet=.03 hail=.46" --q "uniform: 1 1 1 1"
-  divtui report --p "0.5,0.5" --q "0.8,0.2" --q "0.6,0.4" --format csv
-  divtui report --preset support-mismatch --format json
-  divtui report --preset weather --format toml > weather.toml   a scenario file to edit
-  divtui report logits.npz --terms all      every outcome's terms, even of a million
-  producer | divtui report - --format csv   a scenario (TOML, JSON, CSV or .npz) on stdin
-"""
-
 SPEC_HELP = (
     'SPEC is "label=weight" pairs ("rain=.14 snow=.37") or bare numbers ("0.14,0.37"), '
     'separated by spaces and/or commas; a --q may start with "NAME:". Weights are normalised.'
@@ -268,34 +256,9 @@ def _scenario_command(
 
 
 def _report(argv: Sequence[str]) -> int:
-    from divtui.core.report import ALL_TERMS_UP_TO, TOP_TERMS, ReportFormat, render
+    from divtui.cli_report import report_command  # its parser lives beside this one
 
-    parser = _scenario_command(
-        "divtui report",
-        "Print every measure of a scenario: entropy, cross-entropy, KL both ways, "
-        "Jensen–Shannon, total variation, Hellinger and perplexity, with per-outcome terms.",
-        REPORT_EXAMPLES,
-        stdin=True,
-    )
-    parser.add_argument(
-        "--format",
-        choices=[f.value for f in ReportFormat],
-        default=ReportFormat.TEXT.value,
-        help="text (default), json, markdown, csv (one row per model), or toml (the scenario "
-        "itself, as a file to edit and open again)",
-    )
-    parser.add_argument(
-        "--terms",
-        type=_terms,
-        metavar="all|N",
-        help=f"which per-outcome terms to list: all, or the N largest |KL terms| (default: all "
-        f"up to {ALL_TERMS_UP_TO:,} outcomes, the {TOP_TERMS} largest beyond, saying how many "
-        "were left out)",
-    )
-    args = parser.parse_args(argv)
-    scenario = scenario_from_args(args, default_preset=None, stdin=True)
-    sys.stdout.write(render(scenario, ReportFormat(args.format), args.terms or "auto"))
-    return 0
+    return report_command(argv)
 
 
 def _serve(argv: Sequence[str]) -> int:

@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from divtui.app.actions import edits, explain, files, models, quiz, replay, train
+from divtui.app.actions import (
+    edits,
+    explain,
+    files,
+    models,
+    quiz,
+    renyi,
+    replay,
+    sampling,
+    train,
+)
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -209,6 +219,12 @@ COMMANDS: tuple[Command, ...] = (
        kiosk=True, run=edits.sort, keys="o", label="Sort"),
     _c("find", "Jump to an outcome by its label (or part of it)", kiosk=True, run=edits.find,
        keys="slash", label="Find", key_display="/"),
+    _c("sampling", "Learn from samples: draw N outcomes from p, estimate each H(p,q)",
+       kiosk=True, run=sampling.open_view, keys="s", label="Samples"),
+    _c("renyi_chart", "Rényi divergence: D_α(p‖q) against α, KL at α = 1", kiosk=True,
+       run=renyi.open_chart, keys="A", label="Rényi"),
+    _c("set_alpha", "Set the Rényi order α the measures show D_α at…", kiosk=True,
+       run=renyi.set_alpha, keys="D", label="α"),
     _c("choose_preset", "Open a preset (replaces the scenario)", kiosk=True,
        run=files.choose_preset, keys="p", label="Presets", footer=True, changes=True),
     _c("save", "Save the scenario", kiosk=False, run=files.save, keys="ctrl+s", label="Save"),

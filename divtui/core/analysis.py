@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from divtui.core.measures import OutcomeTerms, PairMeasures, outcome_terms
+from divtui.core.renyi import RenyiValue, renyi
 from divtui.core.scenario import Scenario
 
 
@@ -27,6 +28,7 @@ class Analysis:
     infinite: tuple[frozenset[int], ...]
     """For each model, the outcomes with q = 0 < p that make KL(p‖q) infinite."""
     _terms: dict[int, OutcomeTerms] = field(default_factory=dict, repr=False)
+    _renyi: dict[float, tuple[RenyiValue, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, scenario: Scenario) -> Analysis:
@@ -47,6 +49,15 @@ class Analysis:
             chosen = scenario.models[model]
             cached = outcome_terms(scenario.p, chosen.q, scenario.unit, log_q=chosen.log_q)
             self._terms[model] = cached
+        return cached
+
+    def renyi(self, alpha: float) -> tuple[RenyiValue, ...]:
+        """D_α(p‖q) of every model, in the scenario's unit (computed once per α, on first use)."""
+        cached = self._renyi.get(alpha)
+        if cached is None:
+            scenario = self.scenario
+            cached = tuple(renyi(scenario.p, m.q, alpha, scenario.unit) for m in scenario.models)
+            self._renyi[alpha] = cached
         return cached
 
     def kl_term(self, model: int, outcome: int) -> float:

@@ -14,6 +14,16 @@ import tomli_w
 
 from divtui.core.distribution import FloatArray, is_normalised, total_weight
 from divtui.core.measures import PairMeasures
+from divtui.core.report_extras import (
+    ReportExtras,
+    add_to_mapping,
+    csv_extra_cells,
+    csv_extra_columns,
+    renyi_label,
+    renyi_note,
+    renyi_values,
+    sample_lines,
+)
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import scenario_to_mapping
 
@@ -131,19 +141,28 @@ Terms = int | Literal["all", "auto"]
 1,000 outcomes, the 50 largest beyond)."""
 
 
-def render(scenario: Scenario, format: ReportFormat, terms: Terms = "auto") -> str:
-    """The report of `scenario` in `format`, ending with a newline."""
+def render(
+    scenario: Scenario,
+    format: ReportFormat,
+    terms: Terms = "auto",
+    extras: ReportExtras | None = None,
+) -> str:
+    """The report of `scenario` in `format`, ending with a newline; `extras` adds the Rényi
+    divergence and a sample's estimates (`divtui.core.report_extras`; not to TOML)."""
     limit = None if terms == "all" else default_terms_limit(scenario) if terms == "auto" else terms
     assert not isinstance(limit, str)
+    extras = extras or ReportExtras()
     if format is ReportFormat.JSON:
-        return json.dumps(build_report(scenario, limit), indent=2, allow_nan=False) + "\n"
+        report = build_report(scenario, limit)
+        add_to_mapping(report, scenario, extras)
+        return json.dumps(report, indent=2, allow_nan=False) + "\n"
     if format is ReportFormat.CSV:
-        return _render_csv(scenario)
+        return _render_csv(scenario, extras)
     if format is ReportFormat.TOML:
         return tomli_w.dumps(scenario_to_mapping(scenario))
     if format is ReportFormat.MARKDOWN:
-        return _render_markdown(scenario, limit)
-    return _render_text(scenario, limit)
+        return _render_markdown(scenario, limit, extras)
+    return _render_text(scenario, limit, extras)
 
 
 def _omitted_line(scenario: Scenario, listed: int) -> str:
@@ -252,7 +271,7 @@ def _normalisation_notes(scenario: Scenario) -> list[str]:
     return notes
 
 
-def _render_text(scenario: Scenario, limit: int | None) -> str:
+def _render_text(scenario: Scenario, limit: int | None, extras: ReportExtras) -> str:
     unit = scenario.unit.value
     lines = [f"{scenario.title} ({unit})", ""]
     notes = _normalisation_notes(scenario)
@@ -275,6 +294,12 @@ def _render_text(scenario: Scenario, limit: int | None) -> str:
             for measures, width in zip(scenario.measures, widths, strict=True)
         ]
         lines.append(label.ljust(label_width) + "  " + "  ".join(cells))
+    if extras.alpha is not None:
+        cells = [
+            format_value(value).rjust(width)
+            for (value, _), width in zip(renyi_values(scenario, extras.alpha), widths, strict=True)
+        ]
+        lines.append(renyi_label(extras.alpha).ljust(label_width) + "  " + "  ".join(cells))
     lines.append("")
     for index, (model, measures) in enumerate(zip(scenario.models, scenario.measures, strict=True)):
         lines.append(f"{model.name}: {identity_line(measures)}")
@@ -283,6 +308,10 @@ def _render_text(scenario: Scenario, limit: int | None) -> str:
         if math.isinf(measures.reverse_kl):
             cause = reverse_infinite_cause(scenario, index)
             lines.append(f"{model.name}: KL(q‖p) = ∞ because {cause}")
+    if extras.alpha is not None:
+        lines += renyi_note(scenario, extras.alpha)
+    if extras.sample is not None:
+        lines += ["", *sample_lines(scenario, extras.sample)]
     for model, terms in zip(scenario.models, scenario.terms, strict=True):
         lines += ["", f"Per outcome, model {model.name} ({unit}):"]
         table = [("outcome", "p", "q", "−p log q", "−p log p", "p log(p/q)")]
@@ -311,7 +340,7 @@ def _render_text(scenario: Scenario, limit: int | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _render_markdown(scenario: Scenario, limit: int | None) -> str:
+def _render_markdown(scenario: Scenario, limit: int | None, extras: ReportExtras) -> str:
     unit = scenario.unit.value
     names = [model.name for model in scenario.models]
     out = [f"# {scenario.title}", "", f"Unit: {unit}", ""]
@@ -328,7 +357,13 @@ def _render_markdown(scenario: Scenario, limit: int | None) -> str:
             + " | ".join(format_value(getattr(m, key)) for m in scenario.measures)
             + " |"
         )
+    if extras.alpha is not None:
+        values = renyi_values(scenario, extras.alpha)
+        row = " | ".join(format_value(value) for value, _ in values)
+        out.append(f"| {renyi_label(extras.alpha)} | {row} |")
     out.append("")
+    if extras.sample is not None:
+        out += ["```", *sample_lines(scenario, extras.sample), "```", ""]
     for index, (model, measures, terms) in enumerate(
         zip(scenario.models, scenario.measures, scenario.terms, strict=True)
     ):
@@ -362,11 +397,12 @@ CSV_COLUMNS = (
 )
 
 
-def _render_csv(scenario: Scenario) -> str:
+def _render_csv(scenario: Scenario, extras: ReportExtras) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for model, measures in zip(scenario.models, scenario.measures, strict=True):
+    writer.writerow(CSV_COLUMNS + csv_extra_columns(extras))
+    extra = csv_extra_cells(scenario, extras)
+    for index, (model, measures) in enumerate(zip(scenario.models, scenario.measures, strict=True)):
         writer.writerow(
             [
                 model.name,
@@ -374,6 +410,7 @@ def _render_csv(scenario: Scenario) -> str:
                 repr(measures.entropy_p),
                 *(repr(float(getattr(measures, key))) for key, _ in MEASURE_FIELDS),
                 " ".join(scenario.labels[i] for i in measures.support_mismatch),
+                *extra[index],
             ]
         )
     return buffer.getvalue()

@@ -20,6 +20,7 @@ from divtui.app.widgets.measure_cursor import HIDDEN, MeasureCursor
 from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
 from divtui.core.measures import PairMeasures
+from divtui.core.renyi import format_alpha
 from divtui.core.report import (
     format_value,
     identity_line,
@@ -99,6 +100,9 @@ class MetricsPanel(Widget, can_focus=True):
         Binding("enter", "screen.run('explain')", "Explain", show=False),
     ]
     """The selection moves with the arrows; Enter explains the selected measure."""
+    renyi_alpha: reactive[float | None] = reactive(None, layout=True)
+    """The Rényi order α whose D_α(p‖q) is a row of the panel (None: no such row); set by `D`
+    and the Rényi chart (`divtui.app.actions.renyi`)."""
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
@@ -165,6 +169,10 @@ class MetricsPanel(Widget, can_focus=True):
             table.add_row(Text(smoothed(label, scenario), style=style or ""), *cells)
             if baseline is not None and not inline and any(deltas):
                 table.add_row(Text("  Δ", style="dim"), *deltas)
+        if self.renyi_alpha is not None:
+            values = analysis.renyi(self.renyi_alpha)
+            label = f"D_{format_alpha(self.renyi_alpha)}(p‖q)"
+            table.add_row(Text(label), *(self._value(v.value) for v in values))
         lines: list[RenderableType] = [table] if self.compact else [table, Text("")]
         if baseline is not None and not self.compact:
             lines.append(
