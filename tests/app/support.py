@@ -157,6 +157,16 @@ async def wait_for(
         await pilot.pause(0.02)
 
 
+async def charts_drawn(pilot: Pilot[None]) -> None:
+    """Wait until every chart on screen has been built from its newest data."""
+    await wait_for(
+        pilot,
+        lambda: all(chart.up_to_date for chart in charts(pilot.app) if chart.display),
+        "every chart on screen to draw its newest data",
+        timeout=30,
+    )
+
+
 class FakeTimer:
     """A timer a `FakeClock` started: it fires only when the test says."""
 

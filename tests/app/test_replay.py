@@ -19,7 +19,15 @@ from divtui.app.widgets.training_chart import TrainingChart
 from divtui.core.analysis import Analysis
 from divtui.core.presets import preset
 
-from .support import FakeClock, grid_column, header_text, main_screen, metrics_rows, toasts
+from .support import (
+    FakeClock,
+    charts_drawn,
+    grid_column,
+    header_text,
+    main_screen,
+    metrics_rows,
+    toasts,
+)
 
 SnapCompare = Callable[..., bool]
 
@@ -195,6 +203,7 @@ async def test_with_no_run_to_replay_the_keys_say_how_to_make_one() -> None:
 def test_a_run_mid_way_snapshot(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await trained(pilot, 8, stop=False)
+        await charts_drawn(pilot)
 
     assert snap_compare(DivtuiApp(preset("weather")), run_before=run_before, terminal_size=size)
 
@@ -206,5 +215,6 @@ def test_a_replay_snapshot(snap_compare: SnapCompare, size: tuple[int, int]) -> 
         await trained(pilot, 30)
         for _ in range(20):
             await pilot.press("shift+left")
+        await charts_drawn(pilot)
 
     assert snap_compare(DivtuiApp(preset("weather")), run_before=run_before, terminal_size=size)

@@ -19,7 +19,7 @@ async def press(pilot: Pilot[None], *keys: str) -> None:
     await pilot.pause()
 
 
-async def wait_until_stopped(pilot: Pilot[None], seconds: float = 20.0) -> None:
+async def wait_until_stopped(pilot: Pilot[None], seconds: float = 60.0) -> None:
     screen = main_screen(pilot.app)
     await wait_for(pilot, lambda: not screen.trainer.running, "training to stop by itself", seconds)
 

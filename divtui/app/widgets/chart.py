@@ -137,6 +137,11 @@ class Chart(Widget, can_focus=True):
         return self._figure
 
     @property
+    def up_to_date(self) -> bool:
+        """Whether the chart on screen was built from its newest data (for tests that wait)."""
+        return not self._stale and not self._redraw_pending
+
+    @property
     def scenario(self) -> Scenario | None:
         """The scenario drawn (the analysis's)."""
         return None if self.analysis is None else self.analysis.scenario
