@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from divtui.app.actions import edits, files, models, train
+from divtui.app.actions import bench, edits, files, models, train
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -187,6 +187,12 @@ COMMANDS: tuple[Command, ...] = (
        kiosk=True, run=edits.sort, keys="o", label="Sort"),
     _c("find", "Jump to an outcome by its label (or part of it)", kiosk=True, run=edits.find,
        keys="slash", label="Find", key_display="/"),
+    _c("show_code", "Show the calls numpy, scipy, PyTorch, optax and Keras need (selected model)",
+       kiosk=True, run=bench.show_code, keys="c", label="Code"),
+    _c("copy_value", "Copy the cell, measures or bar in focus at full precision", kiosk=True,
+       run=bench.copy_value, keys="y", label="Copy"),
+    _c("copy_report", "Copy the whole report as Markdown", kiosk=True, run=bench.copy_report,
+       keys="Y", label="Copy report"),
     _c("choose_preset", "Open a preset (replaces the scenario)", kiosk=True,
        run=files.choose_preset, keys="p", label="Presets", footer=True, changes=True),
     _c("save", "Save the scenario", kiosk=False, run=files.save, keys="ctrl+s", label="Save"),

@@ -1,0 +1,64 @@
+"""Handlers of the ML engineer's bench: the code panel, copying at full precision, locks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from divtui.app.screens.code_panel import CodePanel
+from divtui.core.copy_text import bar_copy, cell_copy, measures_copy, term_copy
+from divtui.core.report import ReportFormat, render
+from divtui.core.snippets import data_source, snippets
+
+if TYPE_CHECKING:
+    from divtui.app.screens.main import MainScreen
+
+
+def show_code(screen: MainScreen) -> None:
+    """Open the code panel for the selected model (the one the charts follow)."""
+    scenario = screen.scenario
+    index = min(screen.chart_model, len(scenario.models) - 1)
+    path = screen.session.path
+    source = data_source(
+        scenario,
+        None if path is None else str(path),
+        unsaved=screen.session.has_unsaved_changes,
+        kiosk=screen.kiosk is not None,
+    )
+    name = scenario.models[index].name
+    title = f"The calls for {name} ({scenario.size:,} outcomes; frameworks measure in nats)"
+    if isinstance(source, str):
+        screen.app.push_screen(CodePanel(title, (), source))
+    else:
+        screen.app.push_screen(CodePanel(title, snippets(scenario, index, source), None))
+
+
+def copy_value(screen: MainScreen) -> None:
+    """Copy what is focused at full precision: a cell, the selected model's measures or bar,
+    or the selected outcome's KL term."""
+    from divtui.app.widgets.decomposition_chart import DecompositionChart
+    from divtui.app.widgets.metrics_panel import MetricsPanel
+    from divtui.app.widgets.outcome_chart import OutcomeChart
+
+    scenario, focused = screen.scenario, screen.focused
+    index = min(screen.chart_model, len(scenario.models) - 1)
+    measures = screen.analysis.measures[index]
+    cell = screen.cursor
+    if isinstance(focused, MetricsPanel):
+        text, what = measures_copy(scenario, index, measures)
+    elif isinstance(focused, DecompositionChart):
+        text, what = bar_copy(scenario, index, measures)
+    elif isinstance(focused, OutcomeChart):
+        text, what = term_copy(scenario, index, cell.outcome)
+    else:
+        text, what = cell_copy(scenario, cell.outcome, cell.column, screen.weights_mode)
+    screen.app.copy_to_clipboard(text)
+    shown = text if "\n" not in text and len(text) <= 40 else f"{len(text.splitlines())} lines"
+    screen.notify(f"Copied {what}: {shown}", timeout=3, markup=False)
+
+
+def copy_report(screen: MainScreen) -> None:
+    """Copy the whole scenario's report, as Markdown."""
+    text = render(screen.scenario, ReportFormat.MARKDOWN)
+    screen.app.copy_to_clipboard(text)
+    lines = len(text.splitlines())
+    screen.notify(f"Copied the report as Markdown ({lines:,} lines).", timeout=3, markup=False)
