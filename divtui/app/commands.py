@@ -193,6 +193,8 @@ COMMANDS: tuple[Command, ...] = (
        run=bench.copy_value, keys="y", label="Copy"),
     _c("copy_report", "Copy the whole report as Markdown", kiosk=True, run=bench.copy_report,
        keys="Y", label="Copy report"),
+    _c("floor_what_if", "What KL would be with q floored at ε and renormalised…", kiosk=True,
+       run=bench.floor_what_if, keys="F", label="Floor q"),
     _c("choose_preset", "Open a preset (replaces the scenario)", kiosk=True,
        run=files.choose_preset, keys="p", label="Presets", footer=True, changes=True),
     _c("save", "Save the scenario", kiosk=False, run=files.save, keys="ctrl+s", label="Save"),

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from divtui.app.screens.code_panel import CodePanel
+from divtui.app.screens.prompt import PromptScreen
 from divtui.core.copy_text import bar_copy, cell_copy, measures_copy, term_copy
-from divtui.core.report import ReportFormat, render
+from divtui.core.distribution import parse_number
+from divtui.core.report import ReportFormat, format_value, render, token_lines
 from divtui.core.snippets import data_source, snippets
+from divtui.core.token_analysis import floored_kl
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -62,3 +65,29 @@ def copy_report(screen: MainScreen) -> None:
     screen.app.copy_to_clipboard(text)
     lines = len(text.splitlines())
     screen.notify(f"Copied the report as Markdown ({lines:,} lines).", timeout=3, markup=False)
+
+
+def floor_what_if(screen: MainScreen) -> None:
+    """Ask for ε and say what KL would be with the selected model's q floored at ε and
+    renormalised (what an infinite KL becomes once no outcome is ruled out)."""
+    scenario = screen.scenario
+    index = min(screen.chart_model, len(scenario.models) - 1)
+    name = scenario.models[index].name
+
+    def answer(text: str) -> str:
+        epsilon = parse_number(text, "floor ε")
+        value = floored_kl(scenario, index, epsilon)
+        lines = [
+            f"{name}: KL with q floored at {epsilon:g} and renormalised = "
+            f"{format_value(value)} {scenario.unit.value} ({value!r})"
+        ]
+        return "\n".join([*lines, *token_lines(scenario, index)])
+
+    def show(text: str | None) -> None:
+        if text is not None:
+            screen.notify(answer(text), timeout=10, markup=False)
+
+    screen.app.push_screen(
+        PromptScreen(f"Floor {name}'s q at ε (0 < ε < 1), then renormalise:", "1e-6", answer),
+        show,
+    )

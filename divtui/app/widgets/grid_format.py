@@ -21,7 +21,7 @@ PADDING = 1
 """Blank cells on each side of a cell's text."""
 INFINITE_MARK = " ∞"
 """After q_i = 0 where p_i > 0: the outcome that makes KL(p‖q) infinite."""
-KL_TERM_WIDTH = 10
+KL_TERM_WIDTH = 17
 """The width of the KL-term column shown while the rows are sorted by it."""
 TINY = 1e-3
 """A probability below this (but not 0) would keep one digit or none in four decimals: it is
@@ -125,7 +125,7 @@ class ColumnSizer:
         ]
         if sorting.by is SortBy.KL:
             # The key of the order, shown: each outcome's signed KL term (read-only).
-            headers.append("KL term ▼")
+            headers.append("KL term ▼  cum %")
             widths.append(max(KL_TERM_WIDTH, len(headers[-1])))
         return headers, widths
 
