@@ -195,6 +195,8 @@ COMMANDS: tuple[Command, ...] = (
        keys="Y", label="Copy report"),
     _c("floor_what_if", "What KL would be with q floored at ε and renormalised…", kiosk=True,
        run=bench.floor_what_if, keys="F", label="Floor q"),
+    _c("toggle_lock", "Lock or unlock the cell: edits then rescale only unlocked cells",
+       kiosk=True, run=bench.toggle_lock, keys="L", label="Lock", changes=True),
     _c("choose_preset", "Open a preset (replaces the scenario)", kiosk=True,
        run=files.choose_preset, keys="p", label="Presets", footer=True, changes=True),
     _c("save", "Save the scenario", kiosk=False, run=files.save, keys="ctrl+s", label="Save"),

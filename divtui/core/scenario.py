@@ -62,6 +62,9 @@ class Scenario:
     title: str = "Untitled"
     label_smoothing: float = 0.0
     """ε: the measures use p' = (1 − ε)·p + ε/K instead of p."""
+    locks: frozenset[tuple[str | None, str]] = frozenset()
+    """Locked cells, (model name or None for p, label): edits rescale only the others
+    (`divtui.core.locks`). Undone with the rest; never saved, and not part of equality."""
     p_target: FloatArray = field(init=False, repr=False)
     """The true distribution as given, normalised (what the table edits)."""
     p: FloatArray = field(init=False, repr=False)

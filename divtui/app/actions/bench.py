@@ -8,6 +8,9 @@ from divtui.app.screens.code_panel import CodePanel
 from divtui.app.screens.prompt import PromptScreen
 from divtui.core.copy_text import bar_copy, cell_copy, measures_copy, term_copy
 from divtui.core.distribution import parse_number
+from divtui.core.errors import DivtuiError
+from divtui.core.locks import rescale_notice
+from divtui.core.locks import toggle_lock as toggle_lock_of
 from divtui.core.report import ReportFormat, format_value, render, token_lines
 from divtui.core.snippets import data_source, snippets
 from divtui.core.token_analysis import floored_kl
@@ -91,3 +94,28 @@ def floor_what_if(screen: MainScreen) -> None:
         PromptScreen(f"Floor {name}'s q at ε (0 < ε < 1), then renormalise:", "1e-6", answer),
         show,
     )
+
+
+def toggle_lock(screen: MainScreen) -> None:
+    """Lock (or unlock) the cell under the cursor: later edits in its column rescale only the
+    unlocked cells."""
+    cell = screen.cursor
+    if cell.column is None:
+        screen.notify("Move to a p or q cell to lock it.", severity="warning", markup=False)
+        return
+    try:
+        scenario, notice = toggle_lock_of(screen.scenario, cell.column, cell.outcome)
+    except DivtuiError as error:
+        screen.notify(str(error), severity="error", markup=False)
+        return
+    screen.scenario = scenario
+    screen.notify(notice, timeout=3, markup=False)
+
+
+def notify_rescaled(screen: MainScreen, row: int, column: int | None) -> None:
+    """After a cell edit in a column with locks: say which cells were rescaled and kept."""
+    scenario = screen.scenario
+    if column is None or not 0 <= row < scenario.size or column >= scenario.column_count:
+        return
+    if notice := rescale_notice(scenario, column, row):
+        screen.notify(notice, timeout=4, markup=False)

@@ -23,7 +23,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from divtui.app.actions import train
+from divtui.app.actions import bench, train
 from divtui.app.commands import BY_ID, CommandState, screen_bindings
 from divtui.app.header_text import header_titles
 from divtui.app.layout import TOO_SMALL, View, size_classes, stacks_panels, table_budget
@@ -327,6 +327,7 @@ class MainScreen(Screen[None]):
             return
         if scenario is not None:
             self.scenario = scenario
+            bench.notify_rescaled(self, event.row, event.column)
         self._answer_edit(None)
 
     @on(DistributionTable.ColumnPasted)

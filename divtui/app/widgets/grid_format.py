@@ -10,6 +10,7 @@ from textual.geometry import Size
 
 from divtui.core.analysis import Analysis
 from divtui.core.distribution import FloatArray
+from divtui.core.locks import locked_rows
 from divtui.core.outcome_order import SortBy, Sorting
 from divtui.core.scenario import P_COLUMN, Scenario
 
@@ -21,6 +22,8 @@ PADDING = 1
 """Blank cells on each side of a cell's text."""
 INFINITE_MARK = " ∞"
 """After q_i = 0 where p_i > 0: the outcome that makes KL(p‖q) infinite."""
+LOCK_MARK = " ⊡"
+"""After a locked cell (`L`): edits in its column leave it as it is."""
 KL_TERM_WIDTH = 17
 """The width of the KL-term column shown while the rows are sorted by it."""
 TINY = 1e-3
@@ -87,6 +90,8 @@ class ColumnSizer:
         extra = 2 if self.has_tiny(scenario.probabilities(column)) else 0
         if column > P_COLUMN and analysis.infinite[column - 1]:
             extra += len(INFINITE_MARK)
+        if scenario.locks and locked_rows(scenario, column):
+            extra += len(LOCK_MARK)
         if column > P_COLUMN and scenario.models[column - 1].logits is not None:
             return 17 + extra
         if column == P_COLUMN and scenario.label_smoothing:

@@ -16,12 +16,14 @@ from textual.strip import Strip
 from divtui.app.widgets.grid_format import (
     INFINITE_MARK,
     LABEL_COLUMN,
+    LOCK_MARK,
     PADDING,
     format_probability,
     format_weight_briefly,
 )
 from divtui.core.analysis import Analysis
 from divtui.core.distribution import FloatArray
+from divtui.core.locks import is_locked
 from divtui.core.outcome_order import IntArray, SortBy, Sorting
 from divtui.core.report import format_value
 from divtui.core.row_order import RowOrder
@@ -110,6 +112,8 @@ def cell_text(source: CellSource | None, outcome: int, column: int, row: int = 0
         text = Text(format_probability(probability))
     if column > P_COLUMN and outcome in infinite[column - 1]:
         text.append(INFINITE_MARK, style="bold reverse")  # in the cell's own colours
+    if scenario.locks and is_locked(scenario, column, outcome):
+        text.append(LOCK_MARK, style="bold")
     return text
 
 
