@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from scipy import special
 
 from divtui.app.app import DivtuiApp
 from divtui.app.screens.code_panel import CodePanel
+from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.core.scenario import Scenario
 
-from .support import SIZE, main_screen, new_app, toasts, wait_for
+from .support import SIZE, cell, commit, main_screen, new_app, toasts, wait_for
 
 
 async def test_c_opens_the_panel_and_y_copies_the_program_shown() -> None:
@@ -73,3 +76,42 @@ async def test_shift_y_copies_the_report_as_markdown() -> None:
         assert pilot.app.clipboard.startswith("# Weather")
         assert "| KL(p‖q) |" in pilot.app.clipboard
         assert any("Copied the report as Markdown" in t for t in toasts(pilot.app))
+
+
+async def test_l_locks_a_cell_marks_it_and_the_next_edit_says_what_it_rescaled() -> None:
+    async with new_app().run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("m")  # q2, a copy of uniform
+        await pilot.pause()
+        await pilot.press("home", "right", "right", "down", "down")  # q2(sleet)
+        await commit(pilot, ".1")
+        await pilot.press("L")
+        await pilot.pause()
+        assert screen.scenario.locks == frozenset({("q2", "sleet")})
+        assert cell(pilot.app, 2, 3).endswith("⊡")
+        await pilot.press("up")  # q2(snow)
+        await commit(pilot, ".2")
+        q2 = screen.scenario.probabilities(2)
+        assert q2[2] == pytest.approx(0.1, abs=1e-15) and q2[1] == pytest.approx(0.2, abs=1e-15)
+        assert any(
+            "rescaled 2 unlocked cells (rain, hail); kept 1 locked (sleet)" in t
+            for t in toasts(pilot.app)
+        )
+        await pilot.press("ctrl+z", "ctrl+z")  # the edit, then the lock
+        await pilot.pause()
+        assert not screen.scenario.locks
+        assert not cell(pilot.app, 2, 3).endswith("⊡")
+
+
+async def test_f_says_what_kl_is_with_q_floored() -> None:
+    async with new_app("support-mismatch").run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen), "the prompt")
+        await pilot.press("enter")  # the offered ε = 1e-6
+        await pilot.pause()
+        scenario = main_screen(pilot.app).scenario
+        q = np.maximum(scenario.models[0].q, 1e-6)
+        expected = float(special.rel_entr(scenario.p, q / q.sum()).sum())
+        said = " ".join(toasts(pilot.app))
+        assert f"KL with q floored at 1e-06 and renormalised = {expected:.6f}" in said
+        assert "1 outcome with q = 0 < p holds p-mass 0.03" in said
