@@ -11,9 +11,20 @@ from divtui.app.screens.code_panel import CodePanel
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.metrics_panel import MetricsPanel
+from divtui.core.report import format_value
 from divtui.core.scenario import Scenario
 
-from .support import SIZE, cell, commit, main_screen, new_app, toasts, wait_for
+from .support import (
+    SIZE,
+    cell,
+    commit,
+    grid,
+    grid_column,
+    main_screen,
+    new_app,
+    toasts,
+    wait_for,
+)
 
 
 async def test_c_opens_the_panel_and_y_copies_the_program_shown() -> None:
@@ -115,3 +126,23 @@ async def test_f_says_what_kl_is_with_q_floored() -> None:
         said = " ".join(toasts(pilot.app))
         assert f"KL with q floored at 1e-06 and renormalised = {expected:.6f}" in said
         assert "1 outcome with q = 0 < p holds p-mass 0.03" in said
+
+
+async def test_o_sorts_by_the_difference_of_two_models_kl_terms() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("m")  # q2, a copy of uniform, the cursor in its column
+        await pilot.pause()
+        await commit(pilot, ".7")  # q2(rain)
+        for _ in range(5):  # label, p, q, |KL term|, |ΔKL term|
+            await pilot.press("o")
+        await pilot.pause()
+        scenario = screen.scenario
+        difference = scenario.terms[1].kl - scenario.terms[0].kl
+        expected = [scenario.labels[i] for i in np.argsort(-np.abs(difference), kind="stable")]
+        table = grid(pilot.app)
+        assert table.headers[4] == "ΔKL q2−uniform ▼"
+        assert grid_column(pilot.app, 0) == expected
+        assert grid_column(pilot.app, 4) == [
+            format_value(float(difference[scenario.labels.index(label)]), 4) for label in expected
+        ]

@@ -117,3 +117,19 @@ def test_a_small_report_says_what_a_zero_q_costs() -> None:
     text = render(preset("support-mismatch"), ReportFormat.TEXT)
     assert "1 outcome with q = 0 < p holds p-mass 0.03" in text
     assert "carry" not in text  # 4 outcomes: no top 10 to speak of
+
+
+def test_sorting_by_the_difference_of_two_models_kl_terms(token_file: Path) -> None:
+    scenario = load_npz(token_file)
+    *_, student = reference(scenario, 0)
+    *_, teacher = reference(scenario, 1)
+    sorting = Sorting(SortBy.KL_DIFF, 1)  # teacher − student
+    assert sorting.describe(scenario) == "by |ΔKL term| teacher − student, largest first"
+    order = outcome_order(scenario, sorting)
+    assert order is not None
+    with np.errstate(invalid="ignore"):
+        magnitude = np.nan_to_num(np.abs(teacher - student), nan=0.0, posinf=np.inf)
+    assert np.all(np.isinf(magnitude[order[:37]])), "the outcomes only one model misses first"
+    assert np.all(np.diff(magnitude[order[37:]]) <= 0)
+    assert Sorting(SortBy.KL, 0).next(0, models=2).by is SortBy.KL_DIFF
+    assert Sorting(SortBy.KL, 0).next(0, models=1).by is SortBy.OUTCOME

@@ -11,7 +11,7 @@ from textual.geometry import Size
 from divtui.core.analysis import Analysis
 from divtui.core.distribution import FloatArray
 from divtui.core.locks import locked_rows
-from divtui.core.outcome_order import SortBy, Sorting
+from divtui.core.outcome_order import SortBy, Sorting, kl_difference_pair
 from divtui.core.scenario import P_COLUMN, Scenario
 
 LABEL_COLUMN = 0
@@ -131,6 +131,11 @@ class ColumnSizer:
         if sorting.by is SortBy.KL:
             # The key of the order, shown: each outcome's signed KL term (read-only).
             headers.append("KL term ▼  cum %")
+            widths.append(max(KL_TERM_WIDTH, len(headers[-1])))
+        elif sorting.by is SortBy.KL_DIFF:
+            first, second = kl_difference_pair(scenario, sorting.model)
+            names = f"{scenario.models[first].name}−{scenario.models[second].name}"
+            headers.append(f"ΔKL {names} ▼")
             widths.append(max(KL_TERM_WIDTH, len(headers[-1])))
         return headers, widths
 

@@ -24,7 +24,7 @@ from divtui.app.widgets.grid_format import (
 from divtui.core.analysis import Analysis
 from divtui.core.distribution import FloatArray
 from divtui.core.locks import is_locked
-from divtui.core.outcome_order import IntArray, SortBy, Sorting
+from divtui.core.outcome_order import IntArray, SortBy, Sorting, kl_difference_pair
 from divtui.core.report import format_value
 from divtui.core.row_order import RowOrder
 from divtui.core.scenario import P_COLUMN
@@ -43,6 +43,8 @@ class CellSource:
     """Whether the label column starts with each row's rank in the current order."""
     order: IntArray | None = None
     """Display row → outcome (None: outcome order), for the cumulative share of KL."""
+    by: SortBy = SortBy.OUTCOME
+    """What the rows are sorted by: the extra column shows |KL term| or |ΔKL term|."""
     _shares: FloatArray | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -51,7 +53,7 @@ class CellSource:
         sorting = Sorting() if rows is None else rows.sorting
         ranked = sorting.by is not SortBy.OUTCOME
         order = None if rows is None else rows.order
-        return cls(analysis, weights_mode, sorting.model, ranked, order)
+        return cls(analysis, weights_mode, sorting.model, ranked, order, sorting.by)
 
     def cumulative_share(self, row: int) -> float:
         """The share of KL carried by the rows down to display row `row` (computed once, for
@@ -69,6 +71,11 @@ def kl_term_text(source: CellSource, outcome: int, row: int) -> Text:
     down to this row ("0.1234  38.2%")."""
     scenario = source.analysis.scenario
     model = min(source.kl_model, len(scenario.models) - 1)
+    if source.by is SortBy.KL_DIFF:
+        first, second = kl_difference_pair(scenario, model)
+        analysis = source.analysis
+        difference = analysis.kl_term(first, outcome) - analysis.kl_term(second, outcome)
+        return Text(format_value(difference, 4), style="italic")
     value = source.analysis.kl_term(model, outcome)
     share = source.cumulative_share(row)
     # An infinite term has no share of the finite part it is measured against.
