@@ -16,7 +16,7 @@ from divtui.core.distribution import FloatArray, is_normalised, total_weight
 from divtui.core.measures import PairMeasures
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import scenario_to_mapping
-from divtui.core.token_analysis import KlSummary, summarise
+from divtui.core.token_analysis import KlSummary, summarise, summary
 
 
 class ReportFormat(Enum):
@@ -98,7 +98,7 @@ def build_report(scenario: Scenario, terms_limit: int | None = None) -> dict[str
         for key, _ in MEASURE_FIELDS[1:]:
             entry[key] = _number(getattr(measures, key))
         entry["support_mismatch"] = [labels[i] for i in measures.support_mismatch]
-        token = summarise(terms.kl, p, model.q)
+        token = summarise(terms.kl, p)
         entry["kl_top_share"] = token.kl_top_share
         entry["infinite_outcomes"] = token.infinite_outcomes
         entry["infinite_mass"] = token.infinite_mass
@@ -224,15 +224,13 @@ def reverse_infinite_cause(
 def token_lines(scenario: Scenario, index: int, token: KlSummary | None = None) -> list[str]:
     """Where model `index`'s KL comes from, in words: the share its largest terms carry and,
     when KL is infinite, the outcomes with q = 0 and the finite part over the rest."""
-    model = scenario.models[index]
-    token = token or summarise(scenario.terms[index].kl, scenario.p, model.q)
+    token = token or summary(scenario, index)
     lines = []
     if token.infinite_outcomes:
         count = token.infinite_outcomes
         lines.append(
-            f"{count:,} {_outcomes(count)} with q = 0 < p {'holds' if count == 1 else 'hold'} "
-            f"p-mass {token.infinite_mass:.6g}; "
-            f"the finite part of KL over the rest is {format_value(token.kl_finite_part)}"
+            f"{count:,} {_outcomes(count)} with q = 0 < p, p-mass {token.infinite_mass:.6g}; "
+            f"finite part of KL (over the rest) {format_value(token.kl_finite_part)}"
         )
     if token.kl_top_share is not None and token.top < scenario.size:
         lines.append(

@@ -15,7 +15,7 @@ import numpy as np
 
 from divtui.core.distribution import FloatArray
 from divtui.core.errors import DivtuiError
-from divtui.core.measures import kl_divergence
+from divtui.core.measures import PairMeasures, kl_divergence, outcome_terms
 from divtui.core.outcome_order import IntArray
 from divtui.core.scenario import Scenario
 
@@ -40,15 +40,11 @@ class KlSummary:
     """Σ p log(p/q) over every other outcome: KL itself when it is finite."""
 
 
-def infinite_mask(p: FloatArray, q: FloatArray) -> FloatArray:
-    """The outcomes where q = 0 < p (a boolean array)."""
-    mask: FloatArray = (q == 0) & (p > 0)
-    return mask
-
-
-def summarise(kl_terms: FloatArray, p: FloatArray, q: FloatArray) -> KlSummary:
-    """The summary of one model from its KL terms (in the unit) and the p and q they use."""
-    infinite = infinite_mask(p, q) | np.isinf(kl_terms)
+def summarise(kl_terms: FloatArray, p: FloatArray) -> KlSummary:
+    """The summary of one model from its KL terms (in the unit) and the p they use. An
+    infinite term is an outcome with q = 0 < p (a logits model's q that underflows to 0 keeps a
+    finite term, from log q)."""
+    infinite = np.isinf(kl_terms)
     finite_terms = np.where(infinite, 0.0, kl_terms)
     finite_part = float(np.sum(finite_terms))
     top = min(TOP_OUTCOMES, len(kl_terms))
@@ -69,7 +65,17 @@ def summarise(kl_terms: FloatArray, p: FloatArray, q: FloatArray) -> KlSummary:
 def summary(scenario: Scenario, index: int) -> KlSummary:
     """The summary of model `index` of `scenario` (its terms computed afresh)."""
     model = scenario.models[index]
-    return summarise(scenario.terms[index].kl, scenario.p, model.q)
+    terms = outcome_terms(scenario.p, model.q, scenario.unit, log_q=model.log_q)
+    return summarise(terms.kl, scenario.p)
+
+
+def infinite_line(scenario: Scenario, measures: PairMeasures) -> str:
+    """The outcomes with q = 0 < p and their p-mass, from the measures alone (no per-outcome
+    terms: the measures panel shows it on every change)."""
+    rows = list(measures.support_mismatch)
+    mass = float(np.sum(scenario.p[rows]))
+    outcomes = "outcome" if len(rows) == 1 else "outcomes"
+    return f"{len(rows):,} {outcomes} with q = 0 < p, p-mass {mass:.6g} (F: floor q at ε)"
 
 
 def cumulative_share(kl_terms: FloatArray, order: IntArray | None) -> FloatArray:

@@ -125,7 +125,7 @@ async def test_f_says_what_kl_is_with_q_floored() -> None:
         expected = float(special.rel_entr(scenario.p, q / q.sum()).sum())
         said = " ".join(toasts(pilot.app))
         assert f"KL with q floored at 1e-06 and renormalised = {expected:.6f}" in said
-        assert "1 outcome with q = 0 < p holds p-mass 0.03" in said
+        assert "1 outcome with q = 0 < p, p-mass 0.03" in said
 
 
 async def test_o_sorts_by_the_difference_of_two_models_kl_terms() -> None:

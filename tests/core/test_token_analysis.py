@@ -15,10 +15,11 @@ from divtui.core.errors import DivtuiError
 from divtui.core.outcome_order import SortBy, Sorting, outcome_order
 from divtui.core.presets import preset
 from divtui.core.report import ReportFormat, render
-from divtui.core.scenario import Scenario
+from divtui.core.scenario import ModelInput, Scenario
 from divtui.core.token_analysis import (
     cumulative_share,
     floored_kl,
+    infinite_line,
     kl_difference,
     summary,
 )
@@ -106,7 +107,7 @@ def test_the_report_carries_the_figures(token_file: Path) -> None:
     assert teacher["infinite_outcomes"] == 0 and teacher["infinite_mass"] == 0.0
     assert teacher["kl_finite_part"] == pytest.approx(scenario.measures[1].kl, rel=1e-9)
     text = render(scenario, ReportFormat.TEXT)
-    assert "student: 37 outcomes with q = 0 < p hold p-mass" in text
+    assert "student: 37 outcomes with q = 0 < p, p-mass" in text
     assert (
         f"teacher: the top 10 outcomes by |KL term| carry "
         f"{100 * teacher['kl_top_share']:.1f} % of KL" in text
@@ -115,7 +116,7 @@ def test_the_report_carries_the_figures(token_file: Path) -> None:
 
 def test_a_small_report_says_what_a_zero_q_costs() -> None:
     text = render(preset("support-mismatch"), ReportFormat.TEXT)
-    assert "1 outcome with q = 0 < p holds p-mass 0.03" in text
+    assert "1 outcome with q = 0 < p, p-mass 0.03" in text
     assert "carry" not in text  # 4 outcomes: no top 10 to speak of
 
 
@@ -133,3 +134,19 @@ def test_sorting_by_the_difference_of_two_models_kl_terms(token_file: Path) -> N
     assert np.all(np.diff(magnitude[order[37:]]) <= 0)
     assert Sorting(SortBy.KL, 0).next(0, models=2).by is SortBy.KL_DIFF
     assert Sorting(SortBy.KL, 0).next(0, models=1).by is SortBy.OUTCOME
+
+
+def test_a_logits_model_whose_q_underflows_has_no_infinite_outcome() -> None:
+    scenario = Scenario.build(
+        ["a", "b", "c"], [0.5, 0.4, 0.1], [ModelInput("net", logits=[0.0, 0.0, -2000.0])]
+    )
+    assert scenario.models[0].q[2] == 0.0
+    figures = summary(scenario, 0)
+    assert figures.infinite_outcomes == 0 and figures.infinite_mass == 0.0
+    assert figures.kl_finite_part == pytest.approx(scenario.measures[0].kl, rel=1e-12)
+
+
+def test_the_measures_line_of_an_infinite_kl() -> None:
+    scenario = preset("support-mismatch")
+    line = infinite_line(scenario, scenario.measures[0])
+    assert line == "1 outcome with q = 0 < p, p-mass 0.03 (F: floor q at ε)"

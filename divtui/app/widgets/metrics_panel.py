@@ -21,10 +21,9 @@ from divtui.core.report import (
     identity_line,
     infinite_cause,
     reverse_infinite_cause,
-    token_lines,
 )
 from divtui.core.scenario import Scenario
-from divtui.core.token_analysis import summarise
+from divtui.core.token_analysis import infinite_line
 
 ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("H(p)", "entropy_p", "divtui-entropy"),
@@ -156,8 +155,7 @@ class MetricsPanel(Widget, can_focus=True):
                         f"  KL = ∞: {cause}", style=Style(color=rich_colour(self.app, "divtui-kl"))
                     )
                 )
-                token = summarise(analysis.terms(index).kl, scenario.p, model.q)
-                lines.append(Text(f"  {token_lines(scenario, index, token)[0]}", style="dim"))
+                lines.append(Text(f"  {infinite_line(scenario, measures)}", style="dim"))
             if math.isinf(measures.reverse_kl):
                 cause = reverse_infinite_cause(scenario, index, measures)
                 lines.append(Text(f"  KL(q‖p) = ∞: {cause}", style="dim"))
