@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import special
@@ -11,6 +13,7 @@ from divtui.app.screens.code_panel import CodePanel
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.metrics_panel import MetricsPanel
+from divtui.core.kiosk import KioskPolicy
 from divtui.core.report import format_value
 from divtui.core.scenario import Scenario
 
@@ -146,3 +149,17 @@ async def test_o_sorts_by_the_difference_of_two_models_kl_terms() -> None:
         assert grid_column(pilot.app, 4) == [
             format_value(float(difference[scenario.labels.index(label)]), 4) for label in expected
         ]
+
+
+async def test_the_kiosk_code_panel_names_no_host_path(tmp_path: Path) -> None:
+    size = 30
+    scenario = Scenario.build([f"t{i}" for i in range(size)], np.ones(size), [("q", np.ones(size))])
+    secret = tmp_path / "secret-host-dir" / "s.npz"
+    app = DivtuiApp(scenario, path=secret, kiosk=KioskPolicy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CodePanel), "the code panel")
+        panel = pilot.app.screen
+        assert isinstance(panel, CodePanel) and panel.snippets
+        for snippet in panel.snippets:
+            assert str(tmp_path) not in snippet.code and "secret-host-dir" not in snippet.code
