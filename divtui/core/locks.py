@@ -111,7 +111,8 @@ def rescale_notice(scenario: Scenario, column: int, row: int) -> str | None:
     locked = [i for i in locked_rows(scenario, column) if i != row]
     if not locked:
         return None
-    where = f"{scenario.column_name(column)}({scenario.labels[row]})"
+    value = float(scenario.probabilities(column)[row])
+    where = f"{scenario.column_name(column)}({scenario.labels[row]}) = {value:g}"
     free = np.ones(scenario.size, dtype=bool)
     free[locked] = False
     free[row] = False

@@ -37,7 +37,7 @@ def test_the_issue_s_example_sleet_stays_where_it_was_set() -> None:
     assert q[RAIN] == pytest.approx(0.35, abs=1e-15) and q[HAIL] == pytest.approx(0.35, abs=1e-15)
     assert q.sum() == pytest.approx(1.0, abs=1e-15)
     assert rescale_notice(edited, 2, SNOW) == (
-        "Set q2(snow); rescaled 2 unlocked cells (rain, hail); kept 1 locked (sleet)."
+        "Set q2(snow) = 0.2; rescaled 2 unlocked cells (rain, hail); kept 1 locked (sleet)."
     )
     # The other model's column is not locked: its edits rescale every other cell as before.
     assert rescale_notice(edited, 1, SNOW) is None
