@@ -49,6 +49,10 @@ MODEL_KEYS = [
     "hellinger",
     "perplexity",
     "support_mismatch",
+    "kl_top_share",
+    "infinite_outcomes",
+    "infinite_mass",
+    "kl_finite_part",
     "terms",
     "terms_omitted",
 ]

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from divtui.app.actions import (
+    bench,
     edits,
     explain,
     files,
@@ -225,6 +226,16 @@ COMMANDS: tuple[Command, ...] = (
        run=renyi.open_chart, keys="A", label="Rényi"),
     _c("set_alpha", "Set the Rényi order α the measures show D_α at…", kiosk=True,
        run=renyi.set_alpha, keys="D", label="α"),
+    _c("show_code", "Show the calls numpy, scipy, PyTorch, optax and Keras need (selected model)",
+       kiosk=True, run=bench.show_code, keys="c", label="Code"),
+    _c("copy_value", "Copy the cell, measures or bar in focus at full precision", kiosk=True,
+       run=bench.copy_value, keys="y", label="Copy"),
+    _c("copy_report", "Copy the whole report as Markdown", kiosk=True, run=bench.copy_report,
+       keys="Y", label="Copy report"),
+    _c("floor_what_if", "What KL would be with q floored at ε and renormalised…", kiosk=True,
+       run=bench.floor_what_if, keys="F", label="Floor q"),
+    _c("toggle_lock", "Lock or unlock the cell: edits then rescale only unlocked cells",
+       kiosk=True, run=bench.toggle_lock, keys="L", label="Lock", changes=True),
     _c("choose_preset", "Open a preset (replaces the scenario)", kiosk=True,
        run=files.choose_preset, keys="p", label="Presets", footer=True, changes=True),
     _c("save", "Save the scenario", kiosk=False, run=files.save, keys="ctrl+s", label="Save"),

@@ -7,6 +7,7 @@ import numpy as np
 
 from divtui.core.distribution import parse_number, parse_weight
 from divtui.core.errors import DivtuiError
+from divtui.core.locks import locked_rows, with_locked_probability
 from divtui.core.outcome_order import IntArray
 from divtui.core.scenario import P_COLUMN, Scenario
 from divtui.core.spec import parse_column
@@ -27,8 +28,15 @@ def apply_cell_text(
     if column > P_COLUMN and scenario.models[column - 1].is_logits:
         return scenario.with_logit(column - 1, row, parse_number(text, f"{name} logit({label})"))
     value = parse_weight(text, f"{name}({label})")
+    if weights_mode and locked_rows(scenario, column):
+        raise DivtuiError(
+            f"{name}({label}): {name} has locked cells, which a weight would rescale; "
+            "edit probabilities (w) instead"
+        )
     if weights_mode:
         return scenario.with_weight(column, row, value)
+    if locked_rows(scenario, column):
+        return with_locked_probability(scenario, column, row, value)
     return scenario.with_probability(column, row, value)
 
 

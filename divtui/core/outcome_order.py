@@ -29,9 +29,11 @@ class SortBy(Enum):
     P = "p"
     Q = "q"
     KL = "|KL term|"
+    KL_DIFF = "|ΔKL term|"
+    """The difference of two models' KL terms (the model's minus the next model's)."""
 
 
-_CYCLE = (SortBy.OUTCOME, SortBy.LABEL, SortBy.P, SortBy.Q, SortBy.KL)
+_CYCLE = (SortBy.OUTCOME, SortBy.LABEL, SortBy.P, SortBy.Q, SortBy.KL, SortBy.KL_DIFF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +44,12 @@ class Sorting:
     model: int = 0
     """The model (0-based) for `SortBy.Q` and `SortBy.KL`."""
 
-    def next(self, model: int) -> Sorting:
-        """The next order in the cycle outcome → label → p → q → |KL term|, for `model`."""
-        return Sorting(_CYCLE[(_CYCLE.index(self.by) + 1) % len(_CYCLE)], model)
+    def next(self, model: int, models: int = 1) -> Sorting:
+        """The next order in the cycle outcome → label → p → q → |KL term| → |ΔKL term|, for
+        `model` (the difference only when there are two `models` or more)."""
+        cycle = _CYCLE if models > 1 else _CYCLE[:-1]
+        by = self.by if self.by in cycle else SortBy.KL
+        return Sorting(cycle[(cycle.index(by) + 1) % len(cycle)], model)
 
     def after_header_click(self, column: int | None) -> Sorting:
         """The order after a click on a column's header (None: the labels'): label and p
@@ -70,10 +75,29 @@ class Sorting:
             return "in outcome order"
         if self.by is SortBy.LABEL:
             return "by label ▲" if brief else "by label"
+        if self.by is SortBy.KL_DIFF:
+            first, second = kl_difference_pair(scenario, self.model)
+            names = f"{scenario.models[first].name} − {scenario.models[second].name}"
+            return f"by |ΔKL| {names} ▼" if brief else f"by |ΔKL term| {names}, largest first"
         key = {SortBy.P: "p", SortBy.Q: "q", SortBy.KL: "|KL|" if brief else "|KL term|"}[self.by]
         if self.by is not SortBy.P:
             key += f" of {scenario.models[min(self.model, len(scenario.models) - 1)].name}"
         return f"by {key} ▼" if brief else f"by {key}, largest first"
+
+
+def kl_difference_pair(scenario: Scenario, model: int) -> tuple[int, int]:
+    """The two models a |ΔKL term| order compares: `model` and the next one (cycling)."""
+    first = min(model, len(scenario.models) - 1)
+    return first, (first + 1) % len(scenario.models)
+
+
+def kl_differences(scenario: Scenario, model: int) -> npt.NDArray[np.float64]:
+    """Outcome by outcome, the KL term of `model` minus that of the next model (∞ − ∞: nan)."""
+    first, second = kl_difference_pair(scenario, model)
+    terms = scenario.terms
+    with np.errstate(invalid="ignore"):
+        difference: npt.NDArray[np.float64] = terms[first].kl - terms[second].kl
+    return difference
 
 
 def default_sorting(scenario: Scenario) -> Sorting:
@@ -102,6 +126,8 @@ def outcome_order(scenario: Scenario, sorting: Sorting) -> IntArray | None:
         model = min(sorting.model, len(scenario.models) - 1)
         if sorting.by is SortBy.Q:
             values = scenario.models[model].q
+        elif sorting.by is SortBy.KL_DIFF:
+            values = np.nan_to_num(np.abs(kl_differences(scenario, model)), nan=0.0, posinf=np.inf)
         else:
             values = np.abs(scenario.terms[model].kl)
     order = np.argsort(-values, kind="stable")

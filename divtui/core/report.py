@@ -26,6 +26,7 @@ from divtui.core.report_extras import (
 )
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import scenario_to_mapping
+from divtui.core.token_analysis import KlSummary, summarise, summary
 
 
 class ReportFormat(Enum):
@@ -107,6 +108,11 @@ def build_report(scenario: Scenario, terms_limit: int | None = None) -> dict[str
         for key, _ in MEASURE_FIELDS[1:]:
             entry[key] = _number(getattr(measures, key))
         entry["support_mismatch"] = [labels[i] for i in measures.support_mismatch]
+        token = summarise(terms.kl, p)
+        entry["kl_top_share"] = token.kl_top_share
+        entry["infinite_outcomes"] = token.infinite_outcomes
+        entry["infinite_mass"] = token.infinite_mass
+        entry["kl_finite_part"] = token.kl_finite_part
         listed = listed_outcomes(terms.kl, terms_limit)
         entry["terms"] = [
             {
@@ -234,6 +240,26 @@ def reverse_infinite_cause(
     return _causes(scenario, measures.reverse_support_mismatch, "p", q)
 
 
+def token_lines(scenario: Scenario, index: int, token: KlSummary | None = None) -> list[str]:
+    """Where model `index`'s KL comes from, in words: the share its largest terms carry and,
+    when KL is infinite, the outcomes with q = 0 and the finite part over the rest."""
+    token = token or summary(scenario, index)
+    lines = []
+    if token.infinite_outcomes:
+        count = token.infinite_outcomes
+        lines.append(
+            f"{count:,} {_outcomes(count)} with q = 0 < p, p-mass {token.infinite_mass:.6g}; "
+            f"finite part of KL (over the rest) {format_value(token.kl_finite_part)}"
+        )
+    if token.kl_top_share is not None and token.top < scenario.size:
+        lines.append(
+            f"the top {token.top:,} outcomes by |KL term| carry "
+            f"{100 * token.kl_top_share:.1f} % of "
+            + ("the finite part of KL" if token.infinite_outcomes else "KL")
+        )
+    return lines
+
+
 def _markdown(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return text.replace("\\", "\\\\").replace("|", "\\|")
@@ -308,6 +334,7 @@ def _render_text(scenario: Scenario, limit: int | None, extras: ReportExtras) ->
         if math.isinf(measures.reverse_kl):
             cause = reverse_infinite_cause(scenario, index)
             lines.append(f"{model.name}: KL(q‖p) = ∞ because {cause}")
+        lines += [f"{model.name}: {line}" for line in token_lines(scenario, index)]
     if extras.alpha is not None:
         lines += renyi_note(scenario, extras.alpha)
     if extras.sample is not None:
@@ -372,6 +399,7 @@ def _render_markdown(scenario: Scenario, limit: int | None, extras: ReportExtras
             out += [f"KL(p‖q) = ∞ because {infinite_cause(scenario, index)}.", ""]
         if math.isinf(measures.reverse_kl):
             out += [f"KL(q‖p) = ∞ because {reverse_infinite_cause(scenario, index)}.", ""]
+        out += [*(f"{line}." for line in token_lines(scenario, index)), ""]
         out.append("| outcome | p | q | −p log q | −p log p | p log(p/q) |")
         out.append("|---|---:|---:|---:|---:|---:|")
         listed = listed_outcomes(terms.kl, limit)

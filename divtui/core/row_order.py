@@ -23,7 +23,7 @@ from divtui.core.outcome_order import (
 )
 from divtui.core.scenario import Scenario
 
-_BY_VALUE = frozenset({SortBy.P, SortBy.Q, SortBy.KL})
+_BY_VALUE = frozenset({SortBy.P, SortBy.Q, SortBy.KL, SortBy.KL_DIFF})
 """Orders that an edit of a value can spoil."""
 
 

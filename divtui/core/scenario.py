@@ -62,6 +62,9 @@ class Scenario:
     title: str = "Untitled"
     label_smoothing: float = 0.0
     """ε: the measures use p' = (1 − ε)·p + ε/K instead of p."""
+    locks: frozenset[tuple[str | None, str]] = frozenset()
+    """Locked cells, (model name or None for p, label): edits rescale only the others
+    (`divtui.core.locks`). Undone with the rest; never saved to files."""
     p_target: FloatArray = field(init=False, repr=False)
     """The true distribution as given, normalised (what the table edits)."""
     p: FloatArray = field(init=False, repr=False)
@@ -159,6 +162,7 @@ class Scenario:
             and self.unit is other.unit
             and self.title == other.title
             and self.label_smoothing == other.label_smoothing
+            and self.locks == other.locks
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -57,6 +57,10 @@ _REPORT_ONLY_KEYS = frozenset({"entropy_p", "p_smoothed"})
 _REPORT_ONLY_MODEL_KEYS = (frozenset(field.name for field in fields(PairMeasures)) - {"unit"}) | {
     "terms",
     "terms_omitted",
+    "kl_top_share",
+    "infinite_outcomes",
+    "infinite_mass",
+    "kl_finite_part",
 }
 """What `divtui report --format json` derives from a scenario; read back, it is ignored."""
 

@@ -100,8 +100,13 @@ async def test_a_million_outcomes_open_sort_search_edit_and_save(
         assert len(shown) > 10
         assert shown == [f"tok{i}" for i in by_kl[: len(shown)]]
         kl_column = [grid(pilot.app).get_cell_at(Coordinate(row, 3)).plain for row in range(3)]
-        assert table.headers[3] == "KL term ▼"
-        assert kl_column == [format_value(float(terms[i]), 4) for i in by_kl[:3]]
+        assert table.headers[3] == "KL term ▼  cum %"
+        # Each term, then the cumulative share of KL down to its row (scipy's terms).
+        shares = np.cumsum(terms[by_kl[:3]]) / np.sum(terms)
+        assert kl_column == [
+            f"{format_value(float(terms[i]), 4)} {f'{100 * share:.1f}%':>6}"
+            for i, share in zip(by_kl[:3], shares, strict=True)
+        ]
         assert "1,000,000 outcomes, by |KL| of student ▼ · o sort · / find" in str(
             screen.query_one("#table-panel").border_subtitle
         )

@@ -65,8 +65,8 @@ async def test_o_sorts_by_the_selected_models_kl_term_and_the_cursor_keeps_its_o
         await pilot.pause()
         assert grid_column(pilot.app, 0)[0] == "∞ sleet", "the infinite KL term first"
         assert table.cursor_outcome == 2 and table.cursor_coordinate.row == 0
-        assert table.headers[3] == "KL term ▼"
-        assert grid_column(pilot.app, 3)[0] == "∞"
+        assert table.headers[3] == "KL term ▼  cum %"
+        assert grid_column(pilot.app, 3)[0] == "∞", "no share of the finite part for ∞"
 
 
 async def test_removing_adding_and_renaming_keep_the_order_of_the_other_rows() -> None:

@@ -127,6 +127,7 @@ def test_brief_descriptions_fit_the_table_border() -> None:
         "by p ▼",
         "by q of b ▼",
         "by |KL| of b ▼",
+        "by |ΔKL| b − a ▼",
     ]
 
 

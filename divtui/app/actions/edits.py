@@ -141,7 +141,8 @@ def sort(screen: MainScreen) -> None:
     """List the rows in the next order: outcome → label → p → q → |KL term|; after edits
     spoiled the current order, sort them by it again first."""
     rows = screen.rows
-    screen.sort(rows.sorting if rows.stale else rows.sorting.next(screen.cursor.model))
+    models = len(screen.scenario.models)
+    screen.sort(rows.sorting if rows.stale else rows.sorting.next(screen.cursor.model, models))
 
 
 def find(screen: MainScreen) -> None:

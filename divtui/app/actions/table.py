@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from divtui.app.actions import bench
 from divtui.app.widgets.distribution_table import DistributionTable
 from divtui.core.edit_text import apply_cell_text, apply_column_text
 from divtui.core.errors import DivtuiError
@@ -23,6 +24,7 @@ def cell_edited(screen: MainScreen, event: DistributionTable.CellEdited) -> None
         return
     if scenario is not None:
         screen.scenario = scenario
+        bench.notify_rescaled(screen, event.row, event.column)
     screen.answer_edit(None)
 
 

@@ -10,7 +10,8 @@ from textual.geometry import Size
 
 from divtui.core.analysis import Analysis
 from divtui.core.distribution import FloatArray
-from divtui.core.outcome_order import SortBy, Sorting
+from divtui.core.locks import locked_rows
+from divtui.core.outcome_order import SortBy, Sorting, kl_difference_pair
 from divtui.core.scenario import P_COLUMN, Scenario
 
 LABEL_COLUMN = 0
@@ -21,7 +22,9 @@ PADDING = 1
 """Blank cells on each side of a cell's text."""
 INFINITE_MARK = " ∞"
 """After q_i = 0 where p_i > 0: the outcome that makes KL(p‖q) infinite."""
-KL_TERM_WIDTH = 10
+LOCK_MARK = " ⊡"
+"""After a locked cell (`L`): edits in its column leave it as it is."""
+KL_TERM_WIDTH = 17
 """The width of the KL-term column shown while the rows are sorted by it."""
 TINY = 1e-3
 """A probability below this (but not 0) would keep one digit or none in four decimals: it is
@@ -87,6 +90,8 @@ class ColumnSizer:
         extra = 2 if self.has_tiny(scenario.probabilities(column)) else 0
         if column > P_COLUMN and analysis.infinite[column - 1]:
             extra += len(INFINITE_MARK)
+        if scenario.locks and locked_rows(scenario, column):
+            extra += len(LOCK_MARK)
         if column > P_COLUMN and scenario.models[column - 1].logits is not None:
             return 17 + extra
         if column == P_COLUMN and scenario.label_smoothing:
@@ -125,7 +130,12 @@ class ColumnSizer:
         ]
         if sorting.by is SortBy.KL:
             # The key of the order, shown: each outcome's signed KL term (read-only).
-            headers.append("KL term ▼")
+            headers.append("KL term ▼  cum %")
+            widths.append(max(KL_TERM_WIDTH, len(headers[-1])))
+        elif sorting.by is SortBy.KL_DIFF:
+            first, second = kl_difference_pair(scenario, sorting.model)
+            names = f"{scenario.models[first].name}−{scenario.models[second].name}"
+            headers.append(f"ΔKL {names} ▼")
             widths.append(max(KL_TERM_WIDTH, len(headers[-1])))
         return headers, widths
 

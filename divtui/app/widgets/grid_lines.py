@@ -3,8 +3,9 @@ lines in view are ever built."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.segment import Segment
@@ -15,16 +16,22 @@ from textual.strip import Strip
 from divtui.app.widgets.grid_format import (
     INFINITE_MARK,
     LABEL_COLUMN,
+    LOCK_MARK,
     PADDING,
     format_probability,
     format_weight_briefly,
 )
 from divtui.core.analysis import Analysis
+from divtui.core.distribution import FloatArray
+from divtui.core.locks import is_locked
+from divtui.core.outcome_order import IntArray, SortBy, Sorting, kl_difference_pair
 from divtui.core.report import format_value
+from divtui.core.row_order import RowOrder
 from divtui.core.scenario import P_COLUMN
+from divtui.core.token_analysis import cumulative_share
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CellSource:
     """What the cells are read from: a scenario's analysis, as probabilities or weights, with
     the KL-term column of one model when the rows are sorted by it."""
@@ -34,6 +41,49 @@ class CellSource:
     kl_model: int
     ranked: bool = False
     """Whether the label column starts with each row's rank in the current order."""
+    order: IntArray | None = None
+    """Display row → outcome (None: outcome order), for the cumulative share of KL."""
+    by: SortBy = SortBy.OUTCOME
+    """What the rows are sorted by: the extra column shows |KL term| or |ΔKL term|."""
+    _shares: FloatArray | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def of(cls, analysis: Analysis, weights_mode: bool, rows: RowOrder | None) -> CellSource:
+        """The cells of `analysis` listed in `rows`' order."""
+        sorting = Sorting() if rows is None else rows.sorting
+        ranked = sorting.by is not SortBy.OUTCOME
+        order = None if rows is None else rows.order
+        return cls(analysis, weights_mode, sorting.model, ranked, order, sorting.by)
+
+    def cumulative_share(self, row: int) -> float:
+        """The share of KL carried by the rows down to display row `row` (computed once, for
+        every row, on first use)."""
+        if self._shares is None:
+            model = min(self.kl_model, len(self.analysis.scenario.models) - 1)
+            shares = cumulative_share(self.analysis.terms(model).kl, self.order)
+            object.__setattr__(self, "_shares", shares)
+        assert self._shares is not None
+        return float(self._shares[row])
+
+
+def kl_term_text(source: CellSource, outcome: int, row: int) -> Text:
+    """The KL-term column of a table sorted by it: the term, and the cumulative share of KL
+    down to this row ("0.1234  38.2%")."""
+    scenario = source.analysis.scenario
+    model = min(source.kl_model, len(scenario.models) - 1)
+    if source.by is SortBy.KL_DIFF:
+        first, second = kl_difference_pair(scenario, model)
+        analysis = source.analysis
+        difference = analysis.kl_term(first, outcome) - analysis.kl_term(second, outcome)
+        return Text(format_value(difference, 4), style="italic")
+    value = source.analysis.kl_term(model, outcome)
+    share = source.cumulative_share(row)
+    # An infinite term has no share of the finite part it is measured against.
+    shown = "" if math.isnan(share) or math.isinf(value) else f"{100 * share:.1f}%"
+    text = Text(format_value(value, 4), style="italic")
+    if shown:
+        text.append(f" {shown:>6}", style="dim")
+    return text
 
 
 def cell_text(source: CellSource | None, outcome: int, column: int, row: int = 0) -> Text:
@@ -45,8 +95,7 @@ def cell_text(source: CellSource | None, outcome: int, column: int, row: int = 0
     scenario = analysis.scenario
     infinite = analysis.infinite
     if column > scenario.column_count:  # the KL terms the rows are sorted by (read-only)
-        model = min(source.kl_model, len(scenario.models) - 1)
-        return Text(format_value(analysis.kl_term(model, outcome), 4), style="italic")
+        return kl_term_text(source, outcome, row)
     if column == LABEL_COLUMN:
         label = scenario.labels[outcome]
         marked = any(outcome in causes for causes in infinite)
@@ -70,6 +119,8 @@ def cell_text(source: CellSource | None, outcome: int, column: int, row: int = 0
         text = Text(format_probability(probability))
     if column > P_COLUMN and outcome in infinite[column - 1]:
         text.append(INFINITE_MARK, style="bold reverse")  # in the cell's own colours
+    if scenario.locks and is_locked(scenario, column, outcome):
+        text.append(LOCK_MARK, style="bold")
     return text
 
 

@@ -28,6 +28,7 @@ from divtui.core.report import (
     reverse_infinite_cause,
 )
 from divtui.core.scenario import Scenario
+from divtui.core.token_analysis import infinite_line
 
 ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("H(p)", "entropy_p", "divtui-entropy"),
@@ -216,6 +217,7 @@ class MetricsPanel(Widget, can_focus=True):
                         f"  KL = ∞: {cause}", style=Style(color=rich_colour(self.app, "divtui-kl"))
                     )
                 )
+                lines.append(Text(f"  {infinite_line(scenario, measures)}", style="dim"))
             if math.isinf(measures.reverse_kl):
                 cause = reverse_infinite_cause(scenario, index, measures)
                 lines.append(Text(f"  KL(q‖p) = ∞: {cause}", style="dim"))

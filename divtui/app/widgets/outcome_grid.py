@@ -32,7 +32,7 @@ from divtui.app.widgets.grid_format import (
 from divtui.app.widgets.grid_lines import CellSource, cell_text, join_cells
 from divtui.app.widgets.grid_state import CursorRequest, GridView, SortRequest
 from divtui.core.analysis import Analysis
-from divtui.core.outcome_order import SortBy, Sorting, row_of
+from divtui.core.outcome_order import Sorting, row_of
 from divtui.core.row_order import LabelChange, RowOrder
 from divtui.core.scenario import P_COLUMN, Scenario
 
@@ -244,8 +244,7 @@ class OutcomeGrid(ScrollView, can_focus=True):
         if analysis is None:
             return
         self._headers, self._widths = self._sizer.layout(analysis, self.weights_mode, self.sorting)
-        ranked = self.sorting.by is not SortBy.OUTCOME
-        self._cells = CellSource(analysis, self.weights_mode, self.sorting.model, ranked)
+        self._cells = CellSource.of(analysis, self.weights_mode, self._rows)
         width = sum(w + 2 * PADDING for w in self._widths)
         self._starts = [self.column_x(c) - self._fixed_width for c in range(1, len(self._widths))]
         self.virtual_size = Size(width, analysis.scenario.size + 1)
