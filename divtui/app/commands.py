@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from divtui.app.actions import edits, files, models, train
+from divtui.app.actions import edits, family, files, models, train
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -140,6 +140,8 @@ COMMANDS: tuple[Command, ...] = (
        keys="R", label="Rename model", changes=True),
     _c("toggle_logits", "Switch the selected model between probabilities and logits",
        kiosk=True, run=models.toggle_logits, keys="l", label="Logits", changes=True),
+    _c("toggle_family", "Switch the selected model to the Gaussian fitted by moments, or back",
+       kiosk=True, run=models.toggle_family, keys="f", label="Gaussian", changes=True),
     _c("temperature_down", "Lower the selected model's temperature (÷ 1.25)", kiosk=True,
        run=partial(models.temperature, up=False), keys="left_square_bracket", label="T÷1.25",
        key_display="[", changes=True),
@@ -165,6 +167,9 @@ COMMANDS: tuple[Command, ...] = (
        when=lambda state: not state.training),
     _c("stop_training", "Stop the training run", kiosk=True, run=train.toggle, keys="t",
        label="Stop", footer=True, when=lambda state: state.training),
+    _c("train_side_by_side", "Train the selected model by KL(p‖q) and the next by KL(q‖p)",
+       kiosk=True, run=family.train_side_by_side, keys="K", label="Fwd+rev",
+       when=lambda state: not state.training),
     _c("toggle_objective", "Switch the training objective: H(p,q) ↔ reverse KL(q‖p)",
        kiosk=True, run=train.toggle_objective, keys="T", label="Objective"),
     _c("learning_rate_down", "Halve the training learning rate", kiosk=True,
