@@ -171,7 +171,10 @@ def scenario_from_mapping(data: dict[str, Any]) -> Scenario:
         if "name" not in model:
             raise DivtuiError(f"key 'models[{index}]': missing 'name'")
         if not {"q", "logits", "family"} & set(model):
-            raise DivtuiError(f"key 'models[{index}]': missing 'q' (or 'logits', or 'family')")
+            raise DivtuiError(
+                f"key 'models[{index}]': missing 'q' (or 'logits'); "
+                "a gaussian model gives family, mu and sigma"
+            )
         models.append(
             ModelInput(
                 model["name"],
