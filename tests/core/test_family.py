@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from divtui.core.edit_text import apply_column_text
 from divtui.core.errors import DivtuiError
 from divtui.core.family import gaussian_log_q, gaussian_q, gradient, moment_fit
 from divtui.core.logits import Objective
@@ -177,3 +178,19 @@ def test_editing_a_cell_makes_a_family_model_plain_probabilities() -> None:
     assert edited.models[1].is_family
     grown = scenario.with_outcome("x14")
     assert grown.models[0].is_family and len(grown.models[0].q) == 15
+
+
+def test_pasting_onto_a_family_model_says_it_is_probabilities_now() -> None:
+    scenario = preset("mode-seeking")
+    text = " ".join(["1"] * scenario.size)
+    changed, notice = apply_column_text(scenario, 1, text, None)
+    assert changed.models[0].is_probabilities
+    assert "forward is no longer a gaussian: it is given by probabilities now." in notice
+    assert "gaussian" not in apply_column_text(changed, 1, text, None)[1]
+
+
+@pytest.mark.parametrize("name", ["s.csv", "s.npz"])
+def test_csv_and_npz_refuse_a_family_model_naming_it(tmp_path: Path, name: str) -> None:
+    with pytest.raises(DivtuiError, match="model 'forward' is a gaussian \\(mu, sigma\\)"):
+        save_scenario(preset("mode-seeking"), tmp_path / name)
+    assert not (tmp_path / name).exists()
