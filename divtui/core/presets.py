@@ -171,10 +171,9 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "mode-seeking",
-            "Two Gaussians fitted to a two-peaked p (K trains both): by KL(p‖q) the fit "
-            "widens over both peaks, because forward KL is zero-avoiding, q must cover every "
-            "outcome p has. By KL(q‖p) it settles on one peak, because reverse KL is "
-            "zero-forcing, q keeps away from where p is small.",
+            "Two Gaussians on a two-peaked p; K fits both. Forward KL(p‖q) is zero-avoiding: "
+            "q must cover every outcome p has, so it widens over both peaks. Reverse KL(q‖p) "
+            "is zero-forcing: q keeps away from where p is small, so it picks one peak.",
             _mode_seeking,
         ),
     )

@@ -15,7 +15,7 @@ from divtui.core.errors import DivtuiError
 from divtui.core.family import gaussian_log_q, gaussian_q, gradient, moment_fit
 from divtui.core.logits import Objective
 from divtui.core.measures import compare
-from divtui.core.presets import preset
+from divtui.core.presets import PRESETS, preset
 from divtui.core.report import ReportFormat, render
 from divtui.core.scenario import Model, ModelInput, Scenario
 from divtui.core.scenario_file import load_scenario, save_scenario, scenario_from_mapping
@@ -194,3 +194,9 @@ def test_csv_and_npz_refuse_a_family_model_naming_it(tmp_path: Path, name: str) 
     with pytest.raises(DivtuiError, match="model 'forward' is a gaussian \\(mu, sigma\\)"):
         save_scenario(preset("mode-seeking"), tmp_path / name)
     assert not (tmp_path / name).exists()
+
+
+def test_the_preset_says_why_in_two_sentences() -> None:
+    text = PRESETS["mode-seeking"].description
+    assert "zero-avoiding: q must cover every outcome p has" in text
+    assert "zero-forcing: q keeps away from where p is small, so it picks one peak" in text
