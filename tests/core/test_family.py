@@ -200,3 +200,14 @@ def test_the_preset_says_why_in_two_sentences() -> None:
     text = PRESETS["mode-seeking"].description
     assert "zero-avoiding: q must cover every outcome p has" in text
     assert "zero-forcing: q keeps away from where p is small, so it picks one peak" in text
+
+
+def test_a_partner_given_by_logits_trains_by_its_own_objective() -> None:
+    scenario = preset("weather").with_model_copy(0)
+    run = TrainingRun.start(scenario, 0, Objective.CROSS_ENTROPY, 0.5, ((1, Objective.REVERSE_KL),))
+    done = run.step(60)
+    assert done.scenario.models[1].is_logits and done.steps == 60
+    before, after = (s.measures[1].reverse_kl for s in (run.scenario, done.scenario))
+    assert after < before / 100
+    with pytest.raises(DivtuiError, match="there is no model 3 to train beside it"):
+        TrainingRun.start(scenario, 0, Objective.CROSS_ENTROPY, 0.5, ((2, Objective.REVERSE_KL),))
