@@ -62,6 +62,8 @@ TERM_KEYS = ["label", "p", "q", "cross_entropy", "entropy", "kl"]
 SMOOTHING_KEYS = ["label_smoothing", "p_smoothed"]
 """Top-level keys, after p, only when the scenario has label smoothing."""
 LOGITS_KEYS = ["logits", "temperature"]
+FAMILY_KEYS = ["family", "mu", "sigma"]
+"""After q, only for a model of the Gaussian family."""
 """Model keys, after q, only for a model given by logits."""
 
 
@@ -73,7 +75,7 @@ def top_keys(report: dict[str, Any]) -> list[str]:
 
 def model_keys(entry: dict[str, Any]) -> list[str]:
     """The exact keys a model's entry must have."""
-    extra = LOGITS_KEYS if "logits" in entry else []
+    extra = LOGITS_KEYS if "logits" in entry else FAMILY_KEYS if "family" in entry else []
     return [*MODEL_KEYS[:2], *extra, *MODEL_KEYS[2:]]
 
 

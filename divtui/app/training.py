@@ -79,13 +79,15 @@ class Trainer:
         """Gradient steps taken in each frame at the current speed."""
         return max(1, round(self.steps_per_second / FRAMES_PER_SECOND))
 
-    def start(self, scenario: Scenario, model: int) -> str:
-        """Start a run on `model`; returns what to tell the user. Raises DivtuiError when
-        the model cannot be trained."""
+    def start(
+        self, scenario: Scenario, model: int, partners: tuple[tuple[int, Objective], ...] = ()
+    ) -> str:
+        """Start a run on `model` (and `partners`, each by its own objective); returns what
+        to tell the user. Raises DivtuiError when the model cannot be trained."""
         rate = self.learning_rate
         if rate is None and 0 <= model < len(scenario.models):
             rate = suggested_learning_rate(scenario.models[model].temperature) * PACE
-        run = TrainingRun.start(scenario, model, self.objective, rate)
+        run = TrainingRun.start(scenario, model, self.objective, rate, partners)
         if run.converged:
             return f"{run.model.name} already minimises {self.objective.formula}."
         self.run = run

@@ -346,6 +346,12 @@ def save_npz(scenario: Scenario, path: str | os.PathLike[str]) -> None:
     if scenario.label_smoothing:
         arrays["label_smoothing"] = np.array(scenario.label_smoothing)
     for model in scenario.models:
+        if model.family is not None:
+            raise DivtuiError(
+                f"{shown(Path(path))}: an .npz archive holds probabilities or logits, and model "
+                f"{model.name!r} is a {model.family} (mu, sigma); save as .toml or .json to "
+                "keep it"
+            )
         if model.logits is not None:
             arrays[f"logits_{model.name}"] = np.asarray(model.logits)
             if model.temperature != 1.0:

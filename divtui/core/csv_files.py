@@ -239,6 +239,12 @@ def save_csv(scenario: Scenario, path: str | os.PathLike[str]) -> None:
                 f"{shown(Path(path))}: a CSV table holds probabilities, and model "
                 f"{model.name!r} is logits; save as .npz or .toml to keep them"
             )
+        if model.family is not None:
+            raise DivtuiError(
+                f"{shown(Path(path))}: a CSV table holds probabilities, and model "
+                f"{model.name!r} is a {model.family} (mu, sigma); save as .toml or .json to "
+                "keep it"
+            )
     if scenario.label_smoothing:
         raise DivtuiError(
             f"{shown(Path(path))}: a CSV table has no place for label smoothing "

@@ -60,4 +60,17 @@ def apply_column_text(
     else:
         changed = scenario.with_column(column, values.tolist())
     down = ", top to bottom as the rows are shown" if order is not None else ""
-    return changed, f"Pasted {scenario.size} values into {name}{down}."
+    return changed, f"Pasted {scenario.size} values into {name}{down}." + family_left(
+        scenario, changed, column
+    )
+
+
+def family_left(before: Scenario, after: Scenario, column: int) -> str:
+    """ " It is no longer a gaussian …" when an edit turned a family model into probabilities
+    (an edited cell cannot keep q on the family), else ""."""
+    if column == P_COLUMN or column >= before.column_count or column >= after.column_count:
+        return ""
+    was, now = before.models[column - 1], after.models[column - 1]
+    if was.is_family and not now.is_family:
+        return f" {was.name} is no longer a gaussian: it is given by probabilities now."
+    return ""

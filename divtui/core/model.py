@@ -9,6 +9,7 @@ import numpy as np
 
 from divtui.core.distribution import FloatArray, check_no_control, check_weights, frozen, normalise
 from divtui.core.errors import DivtuiError
+from divtui.core.family import check_family, check_mu, check_sigma, gaussian_log_q
 from divtui.core.logits import (
     ABSENT_LOGIT_GAP,
     check_logits,
@@ -32,15 +33,55 @@ class Model:
     """The softmax temperature T (used with logits)."""
     q: FloatArray = field(init=False, repr=False)
     """The model's probabilities: its weights normalised (softmax for logits)."""
+    family: str | None = None
+    """"gaussian" for a model of the discretised Gaussian family (`divtui.core.family`), whose
+    weights are then derived from `mu` and `sigma`; None otherwise."""
+    mu: float = 0.0
+    """The family's μ: a position among the outcomes, by index 0 … n−1."""
+    sigma: float = 1.0
+    """The family's σ > 0: a width in outcomes."""
     log_q: FloatArray | None = field(init=False, repr=False)
-    """log q as log_softmax(z / T) for a logits model (finite even where q underflows to 0),
-    None for a probability model."""
+    """log q as log_softmax(z / T) for a logits model, or log_softmax(−(i − μ)²/2σ²) for a
+    family model (finite even where q underflows to 0), None for a probability model."""
 
     def __post_init__(self) -> None:
         # Derived once, here: a model is never changed after it is made.
+        if self.family is not None:
+            log_q = frozen(gaussian_log_q(len(self.weights), self.mu, self.sigma))
+            object.__setattr__(self, "weights", frozen(np.exp(log_q)))
+        elif self.logits is not None:
+            log_q = frozen(log_softmax(self.logits, self.temperature))
+        else:
+            log_q = None
         object.__setattr__(self, "q", normalise(self.weights))
-        log_q = None if self.logits is None else frozen(log_softmax(self.logits, self.temperature))
         object.__setattr__(self, "log_q", log_q)
+
+    @classmethod
+    def from_family(cls, name: str, size: int, mu: float, sigma: float) -> Model:
+        """A model of the discretised Gaussian family over `size` ordered outcomes."""
+        return cls(name, frozen(np.zeros(size)), None, 1.0, "gaussian", mu, sigma)
+
+    @property
+    def is_probabilities(self) -> bool:
+        """Whether the model is given by its weights (neither logits nor a family)."""
+        return self.logits is None and self.family is None
+
+    @property
+    def is_family(self) -> bool:
+        """Whether the model is a member of a family (given by μ and σ)."""
+        return self.family is not None
+
+    def as_input(self) -> ModelInput:
+        """The model as a file would give it (what `Scenario` checks again)."""
+        if self.family is not None:
+            return ModelInput(self.name, family=self.family, mu=self.mu, sigma=self.sigma)
+        if self.logits is not None:
+            return ModelInput(self.name, None, self.logits, self.temperature)
+        return ModelInput(self.name, self.weights, None, self.temperature)
+
+    def with_size(self, size: int) -> Model:
+        """A family model over another number of outcomes (the same μ and σ)."""
+        return Model.from_family(self.name, size, self.mu, self.sigma)
 
     @classmethod
     def from_logits(cls, name: str, logits: FloatArray, temperature: float = 1.0) -> Model:
@@ -66,8 +107,8 @@ class Model:
         )
 
     def as_probabilities(self) -> Model:
-        """The same q given as probabilities softmax(z / T)."""
-        if self.logits is None:
+        """The same q given as probabilities (softmax(z / T), or the family's q)."""
+        if self.logits is None and self.family is None:
             return self
         return Model(self.name, frozen(self.q), None, self.temperature)
 
@@ -81,8 +122,10 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Model) or self.name != other.name:
             return False
-        if (self.logits is None) != (other.logits is None):
+        if (self.logits is None) != (other.logits is None) or self.family != other.family:
             return False
+        if self.family is not None:
+            return (self.mu, self.sigma, len(self.q)) == (other.mu, other.sigma, len(other.q))
         if self.logits is not None and other.logits is not None:
             return self.temperature == other.temperature and np.array_equal(
                 self.logits, other.logits
@@ -94,16 +137,25 @@ class Model:
 
 @dataclass(frozen=True, slots=True)
 class ModelInput:
-    """A model as read from a file: probabilities `q`, or `logits` with a `temperature`."""
+    """A model as read from a file: probabilities `q`, `logits` with a `temperature`, or a
+    `family` ("gaussian") with `mu` and `sigma`."""
 
     name: object
     q: object = None
     logits: object = None
     temperature: object = 1.0
+    family: object = None
+    mu: object = None
+    sigma: object = None
 
 
 def check_model(given: ModelInput, name: str, index: int, size: int) -> Model:
     where = f"models[{index}]"
+    if given.family is not None:
+        return _check_family_model(given, name, where, size)
+    for key in ("mu", "sigma"):
+        if getattr(given, key) is not None:
+            raise DivtuiError(f"{where}.{key} ({name!r}): only a family model has {key}")
     if given.q is not None and given.logits is not None:
         raise DivtuiError(f"{where} ({name!r}): give q or logits, not both")
     if given.logits is not None:
@@ -126,7 +178,26 @@ def check_model(given: ModelInput, name: str, index: int, size: int) -> Model:
     return Model(name, q, None, check_temperature(given.temperature, f"{where}.temperature"))
 
 
+def _check_family_model(given: ModelInput, name: str, where: str, size: int) -> Model:
+    check_family(given.family, f"{where}.family ({name!r})")
+    for key in ("q", "logits"):
+        if getattr(given, key) is not None:
+            raise DivtuiError(
+                f"{where}.{key} ({name!r}): a gaussian model is given by mu and sigma, not {key}"
+            )
+    if given.temperature != 1.0:
+        raise DivtuiError(f"{where}.temperature ({name!r}): a gaussian model has no temperature")
+    for key in ("mu", "sigma"):
+        if getattr(given, key) is None:
+            raise DivtuiError(f"{where} ({name!r}): missing {key!r} (a gaussian needs mu, sigma)")
+    mu = check_mu(given.mu, f"{where}.mu ({name!r})")
+    sigma = check_sigma(given.sigma, f"{where}.sigma ({name!r})")
+    return Model.from_family(name, size, mu, sigma)
+
+
 def with_new_outcome(model: Model) -> Model:
+    if model.family is not None:
+        return model.with_size(len(model.weights) + 1)
     if model.logits is None:
         return Model(model.name, frozen(np.append(model.weights, 0.0)), None, model.temperature)
     low = float(np.min(model.logits)) - ABSENT_LOGIT_GAP * model.temperature
@@ -134,6 +205,8 @@ def with_new_outcome(model: Model) -> Model:
 
 
 def without_outcome(model: Model, row: int) -> Model:
+    if model.family is not None:
+        return model.with_size(len(model.weights) - 1)
     if model.logits is None:
         return Model(model.name, frozen(np.delete(model.weights, row)), None, model.temperature)
     return Model.from_logits(model.name, np.delete(model.logits, row), model.temperature)

@@ -100,16 +100,35 @@ def _distillation() -> Scenario:
     )
 
 
+MODE_SEEKING_SIZE = 14
+MODE_SEEKING_PEAKS = ((4.0, 0.6), (11.0, 0.4))
+"""Where p's two peaks are (outcome index) and how much of p each holds."""
+MODE_SEEKING_FLOOR = 1e-4
+"""The tiny weight p keeps everywhere: KL(q‖p) is ∞ for a Gaussian q wherever p is 0."""
+MODE_SEEKING_START = (6.5, 1.5)
+"""Both fits start at the Gaussian μ = 6.5 (the middle of the outcomes), σ = 1.5."""
+
+
+def mode_seeking_p() -> list[float]:
+    """Two unit-width peaks over 14 ordered outcomes, 0.6 and 0.4 of p, with a floor of 1e-4."""
+    i = np.arange(MODE_SEEKING_SIZE, dtype=np.float64)
+    weights = np.full(MODE_SEEKING_SIZE, MODE_SEEKING_FLOOR)
+    for centre, mass in MODE_SEEKING_PEAKS:
+        weights += mass * np.exp(-((i - centre) ** 2) / 2.0)
+    return [float(w) for w in weights / np.sum(weights)]
+
+
 def _mode_seeking() -> Scenario:
-    labels = ("a", "b", "c", "d", "e", "f", "g")
+    labels = tuple(f"x{i:02d}" for i in range(MODE_SEEKING_SIZE))
+    mu, sigma = MODE_SEEKING_START
     return Scenario.build(
         labels,
-        (0.02, 0.45, 0.02, 0.02, 0.02, 0.45, 0.02),
+        mode_seeking_p(),
         [
-            ("one-peak", [0.02, 0.90, 0.02, 0.01, 0.01, 0.02, 0.02]),
-            ("between", [0.05, 0.15, 0.20, 0.20, 0.20, 0.15, 0.05]),
+            ModelInput("forward", family="gaussian", mu=mu, sigma=sigma),
+            ModelInput("reverse", family="gaussian", mu=mu, sigma=sigma),
         ],
-        title="Mode seeking: KL(p‖q) prefers 'between', KL(q‖p) prefers 'one-peak'",
+        title="Mode seeking: K fits 'forward' by KL(p‖q), 'reverse' by KL(q‖p)",
     )
 
 
@@ -152,7 +171,9 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "mode-seeking",
-            "A two-peaked p: KL(p‖q) prefers a wide q, KL(q‖p) a q on one peak.",
+            "Two Gaussians on a two-peaked p; K fits both. Forward KL(p‖q) is zero-avoiding: "
+            "q must cover every outcome p has, so it widens over both peaks. Reverse KL(q‖p) "
+            "is zero-forcing: q keeps away from where p is small, so it picks one peak.",
             _mode_seeking,
         ),
     )

@@ -104,6 +104,8 @@ def build_report(scenario: Scenario, terms_limit: int | None = None) -> dict[str
         if model.logits is not None:
             entry["logits"] = model.logits.tolist()
             entry["temperature"] = model.temperature
+        if model.family is not None:
+            entry.update(family=model.family, mu=model.mu, sigma=model.sigma)
         entry["entropy_q"] = _number(measures.entropy_q)
         for key, _ in MEASURE_FIELDS[1:]:
             entry[key] = _number(getattr(measures, key))
@@ -285,8 +287,14 @@ def _normalisation_notes(scenario: Scenario) -> list[str]:
                 f"note: {model.name} is softmax(z / T) with T = {model.temperature:g}, "
                 f"z = [{logits}]"
             )
+        if model.family is not None:
+            notes.append(
+                f"note: {model.name} is a discretised gaussian, q(i) ∝ exp(−(i − μ)²/2σ²) over "
+                f"the outcome index i = 0 … {scenario.size - 1}, μ = {model.mu:.6g}, "
+                f"σ = {model.sigma:.6g}"
+            )
     for column in range(scenario.column_count):
-        if column and scenario.models[column - 1].logits is not None:
+        if column and not scenario.models[column - 1].is_probabilities:
             continue
         if not is_normalised(scenario.weights(column)):
             total = total_weight(scenario.weights(column))

@@ -76,12 +76,7 @@ class Scenario:
         checked = Scenario.build(
             self.labels,
             self.p_weights,
-            [
-                ModelInput(m.name, None, m.logits, m.temperature)
-                if m.logits is not None
-                else (m.name, m.weights)
-                for m in self.models
-            ],
+            [m.as_input() for m in self.models],
             unit=self.unit,
             title=self.title,
             label_smoothing=self.label_smoothing,

@@ -42,7 +42,7 @@ from divtui.core.scenario import ModelInput, Scenario
 from divtui.core.units import Unit
 
 TOP_KEYS = frozenset({"title", "unit", "labels", "p", "models", "label_smoothing"})
-MODEL_KEYS = frozenset({"name", "q", "logits", "temperature"})
+MODEL_KEYS = frozenset({"name", "q", "logits", "temperature", "family", "mu", "sigma"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger TOML files are refused before they are read."""
 
@@ -169,15 +169,25 @@ def scenario_from_mapping(data: dict[str, Any]) -> Scenario:
         if unknown:
             raise DivtuiError(
                 f"key 'models[{index}].{unknown[0]}': unknown "
-                "(expected: name, and q or logits with an optional temperature)"
+                "(expected: name, and q, logits with an optional temperature, or "
+                'family = "gaussian" with mu and sigma)'
             )
         if "name" not in model:
             raise DivtuiError(f"key 'models[{index}]': missing 'name'")
-        if "q" not in model and "logits" not in model:
-            raise DivtuiError(f"key 'models[{index}]': missing 'q' (or 'logits')")
+        if not {"q", "logits", "family"} & set(model):
+            raise DivtuiError(
+                f"key 'models[{index}]': missing 'q' (or 'logits'); "
+                "a gaussian model gives family, mu and sigma"
+            )
         models.append(
             ModelInput(
-                model["name"], model.get("q"), model.get("logits"), model.get("temperature", 1.0)
+                model["name"],
+                model.get("q"),
+                model.get("logits"),
+                model.get("temperature", 1.0),
+                model.get("family"),
+                model.get("mu"),
+                model.get("sigma"),
             )
         )
     return Scenario.build(
@@ -203,11 +213,13 @@ def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
     models: list[dict[str, Any]] = []
     for model in scenario.models:
         entry: dict[str, Any] = {"name": model.name}
-        if model.logits is not None:
+        if model.family is not None:
+            entry.update(family=model.family, mu=model.mu, sigma=model.sigma)
+        elif model.logits is not None:
             entry["logits"] = [float(z) for z in model.logits]
         else:
             entry["q"] = [float(w) for w in model.weights]
-        if model.temperature != 1.0:
+        if model.temperature != 1.0 and model.family is None:
             entry["temperature"] = model.temperature
         models.append(entry)
     document["models"] = models
@@ -258,8 +270,8 @@ def _parse_json(raw: bytes, file: Path, name: str) -> dict[str, Any]:
         for model in models:
             if isinstance(model, dict):
                 model = {k: v for k, v in model.items() if k not in _REPORT_ONLY_MODEL_KEYS}
-                if "logits" in model:
-                    model.pop("q", None)  # the report adds q = softmax(z/T) beside the logits
+                if "logits" in model or "family" in model:
+                    model.pop("q", None)  # the report adds q beside the logits or μ and σ
             kept.append(model)
         data["models"] = kept
     return data

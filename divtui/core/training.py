@@ -7,6 +7,12 @@ of the objective (`divtui.core.logits.train_step`):
   the distance still to go is KL(p‖q) = H(p, q) − H(p).
 * reverse KL(q‖p): ∇z = q ⊙ (log q − log p − KL(q‖p)) / T. Its floor is 0, also at q = p.
 
+A model of the Gaussian family (`divtui.core.family`) keeps its family: a step moves its (μ, log σ)
+by the natural gradient of the same objective, which is exact for the discretised family; its
+floor is then the family's best fit, not H(p) or 0, and a run ends when the objective settles.
+`partners` are further models trained in the same steps, each by its own objective (the
+`mode-seeking` preset trains one fit by KL(p‖q) beside one by KL(q‖p)).
+
 The target p is `Scenario.p`, the label-smoothed p' when ε > 0: the distribution the measures use.
 Every step returns a new `TrainingRun`; the app shows `run.scenario` frame by frame and records the
 whole run as one undo step from `run.before`.
@@ -21,6 +27,8 @@ import numpy as np
 
 from divtui.core.distribution import FloatArray, frozen
 from divtui.core.errors import DivtuiError
+from divtui.core.family import gradient as family_gradient
+from divtui.core.family import natural_step
 from divtui.core.logits import Objective, softmax, train_step
 from divtui.core.measures import decompose, entropy, kl_divergence
 from divtui.core.scenario import Model, Scenario
@@ -48,6 +56,12 @@ divergence still to go (a mode reverse KL has emptied comes back only after mill
 ZERO_LOGIT_GAP = 800.0
 """Under reverse KL an outcome with p_i = 0 gets a logit this far (times T) below the largest:
 exp(−800) underflows to exactly 0, so q_i = 0 and KL(q‖p) is finite."""
+
+
+FAMILY_SETTLED_WINDOW = 5
+"""A family run has settled when its last this many steps together moved the objective less
+than `FAMILY_SETTLED_NATS`."""
+FAMILY_SETTLED_NATS = 1e-9
 
 
 def suggested_learning_rate(temperature: float = 1.0) -> float:
@@ -91,6 +105,10 @@ class TrainingRun:
     gap_nats: float
     """The divergence being minimised now, in nats: KL(p‖q) for cross-entropy, KL(q‖p) for
     reverse KL (summed from its own terms, so it keeps its digits near 0)."""
+    partners: tuple[tuple[int, Objective], ...] = ()
+    """Other models stepped alongside, each with the objective it minimises."""
+    last_move: float = math.inf
+    """How far the last step moved the models it trained: the largest change of a q_i."""
 
     @classmethod
     def start(
@@ -99,8 +117,10 @@ class TrainingRun:
         model_index: int,
         objective: Objective = Objective.CROSS_ENTROPY,
         learning_rate: float | None = None,
+        partners: tuple[tuple[int, Objective], ...] = (),
     ) -> TrainingRun:
-        """A run at step 0 on the model `model_index` (0-based among the models).
+        """A run at step 0 on the model `model_index` (0-based among the models), with
+        `partners` (model, objective) trained in the same steps.
 
         A model given by probabilities is turned into logits T·log q first, so q is kept (an exact
         zero becomes e^-50 times the smallest non-zero q, as `Model.as_logits` does; softmax
@@ -120,9 +140,17 @@ class TrainingRun:
             if learning_rate is None
             else check_learning_rate(learning_rate)
         )
-        current = scenario if model.is_logits else scenario.with_logits_entry(model_index, True)
+        current = scenario
+        for index, goal in ((model_index, objective), *partners):
+            if not 0 <= index < len(scenario.models) or index == model_index and goal != objective:
+                raise DivtuiError(f"there is no model {index + 1} to train beside it")
+            trained = current.models[index]
+            if trained.is_family:
+                _check_family_objective(current, trained, goal)
+            elif not trained.is_logits:
+                current = current.with_logits_entry(index, True)
         value, gap = _objective_nats(current.p, current.models[model_index].q, objective)
-        return cls(model_index, objective, rate, scenario, current, (value,), gap)
+        return cls(model_index, objective, rate, scenario, current, (value,), gap, partners)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -177,6 +205,11 @@ class TrainingRun:
         Reverse KL cannot bring back an outcome q has all but ruled out (its gradient there is
         proportional to q_i), so such a run settles far from its floor and never converges.
         """
+        if self.model.is_family and self.steps >= FAMILY_SETTLED_WINDOW:
+            window = self.history_nats[-FAMILY_SETTLED_WINDOW - 1 :]
+            return abs(window[0] - window[-1]) < FAMILY_SETTLED_NATS and (
+                self.last_move < FAMILY_SETTLED_NATS
+            )
         if self.steps < STALL_WINDOW or self.converged:
             return False
         progress = self.history_nats[-STALL_WINDOW - 1] - self.history_nats[-1]
@@ -197,6 +230,8 @@ class TrainingRun:
             raise DivtuiError(f"steps: {n!r} must be a whole number ≥ 0")
         if n == 0 or self.converged:
             return self
+        if self.model.is_family or self.partners:
+            return self._step_each(n)
         model = self.model
         assert model.logits is not None, "start() gives the trained model logits"
         temperature = model.temperature
@@ -227,6 +262,43 @@ class TrainingRun:
             gap_nats=gap,
         )
 
+    def _step_each(self, n: int) -> TrainingRun:
+        """`n` steps of every trained model, each by its own objective (a family model on its
+        μ and log σ, any other on its logits)."""
+        scenario = self.scenario
+        values: list[float] = []
+        gap = self.gap_nats
+        move = self.last_move
+        for _ in range(n):
+            move = 0.0
+            for index, objective in ((self.model_index, self.objective), *self.partners):
+                model = scenario.models[index]
+                if model.is_family:
+                    landed = natural_step(
+                        scenario.p, model.mu, model.sigma, self.learning_rate, objective
+                    )
+                    moved = Model.from_family(model.name, scenario.size, landed.mu, landed.sigma)
+                else:
+                    alone = replace(self, model_index=index, objective=objective, partners=())
+                    moved = alone.with_scenario(scenario).step(1).model
+                move = max(move, float(np.max(np.abs(moved.q - model.q))))
+                scenario = scenario.with_model(index, moved)
+            value, gap = _objective_nats(
+                scenario.p, scenario.models[self.model_index].q, self.objective
+            )
+            values.append(value)
+        return replace(
+            self,
+            scenario=scenario,
+            history_nats=self.history_nats + tuple(values),
+            gap_nats=gap,
+            last_move=move,
+        )
+
+    def with_scenario(self, scenario: Scenario) -> TrainingRun:
+        """The same run from another scenario now (its models' places unchanged)."""
+        return replace(self, scenario=scenario, gap_nats=math.inf)
+
     def with_learning_rate(self, learning_rate: float) -> TrainingRun:
         """The same run continuing at another η; its history is kept (the curve just bends)."""
         return replace(self, learning_rate=check_learning_rate(learning_rate))
@@ -246,6 +318,14 @@ class TrainingRun:
     def with_unit(self, unit: Unit) -> TrainingRun:
         """The same run shown in another unit (the history is kept in nats, so nothing is lost)."""
         return replace(self, scenario=self.scenario.with_unit(unit))
+
+
+def _check_family_objective(scenario: Scenario, model: Model, objective: Objective) -> None:
+    """Refuse a family run that cannot move: KL(q‖p) = ∞ for every Gaussian when p has a 0."""
+    try:
+        family_gradient(scenario.p, model.mu, model.sigma, objective)
+    except DivtuiError as error:
+        raise DivtuiError(f"training {model.name} by {objective.formula}: {error}") from None
 
 
 def _objective_nats(p: FloatArray, q: FloatArray, objective: Objective) -> tuple[float, float]:

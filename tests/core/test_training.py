@@ -26,7 +26,20 @@ CE = Objective.CROSS_ENTROPY
 REVERSE = Objective.REVERSE_KL
 
 MODE_PEAKS = (1, 5)
-"""The two outcomes (b and f) that hold 0.45 each in the mode-seeking preset."""
+"""The two outcomes (b and f) that hold 0.45 each in `two_peaks`."""
+
+
+def two_peaks() -> Scenario:
+    """A two-peaked p against free probability models (what the mode-seeking preset was before
+    it took Gaussian models): with free logits both objectives end at q = p."""
+    return Scenario.build(
+        ("a", "b", "c", "d", "e", "f", "g"),
+        (0.02, 0.45, 0.02, 0.02, 0.02, 0.45, 0.02),
+        [
+            ("one-peak", [0.02, 0.90, 0.02, 0.01, 0.01, 0.02, 0.02]),
+            ("between", [0.05, 0.15, 0.20, 0.20, 0.20, 0.15, 0.05]),
+        ],
+    )
 
 
 def run_until_done(run: TrainingRun, most: int, chunk: int = 25) -> TrainingRun:
@@ -64,7 +77,7 @@ def test_start_keeps_a_logits_model_and_its_scenario_as_they_are() -> None:
 
 
 def test_start_keeps_the_other_models_and_trains_only_the_chosen_one() -> None:
-    scenario = preset("mode-seeking")
+    scenario = two_peaks()
     run = TrainingRun.start(scenario, 1).step(5)
     assert run.scenario.models[0] is scenario.models[0]
     assert run.scenario.models[1].name == "between"
@@ -193,7 +206,7 @@ def test_reverse_kl_falls_and_holds_on_to_its_peak_longer_than_cross_entropy() -
     """Mode seeking: KL(q‖p) barely rewards mass where q is small, so q stays on its one peak
     while cross-entropy has already spread it over both. With every q a softmax can give, the
     only minimum of KL(q‖p) is still q = p, so both runs end there."""
-    scenario = preset("mode-seeking")
+    scenario = two_peaks()
     reverse = TrainingRun.start(scenario, 0, REVERSE).step(10)
     forward = TrainingRun.start(scenario, 0, CE).step(10)
     assert np.all(np.diff(reverse.history) < 0), "KL(q‖p) falls at every step"
@@ -208,7 +221,7 @@ def test_reverse_kl_falls_and_holds_on_to_its_peak_longer_than_cross_entropy() -
 def test_reverse_kl_settles_on_one_mode_when_q_has_all_but_lost_the_other() -> None:
     """With q(f) = 1e-9 the reverse-KL gradient at f is about 1e-9 · 21: q settles on b, the mode
     it has, at p restricted to the other outcomes (q(b) = 0.45 / 0.55), and the run stalls."""
-    scenario = preset("mode-seeking").with_probability(1, MODE_PEAKS[1], 1e-9)
+    scenario = two_peaks().with_probability(1, MODE_PEAKS[1], 1e-9)
     run = TrainingRun.start(scenario, 0, REVERSE)
     run = run.step(600)
     b, f = MODE_PEAKS

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from divtui.core.distribution import parse_number
-from divtui.core.scenario import Scenario
+from divtui.core.family import moment_fit
+from divtui.core.scenario import Model, Scenario
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -48,6 +49,26 @@ def toggle_logits(screen: MainScreen) -> None:
     screen.attempt(
         lambda: screen.scenario.with_logits_entry(index, not model.is_logits),
         f"{model.name} is now given by {entry}.",
+    )
+
+
+def toggle_family(screen: MainScreen) -> None:
+    """Give the selected model as the Gaussian fitted to its q by moments (μ = mean index,
+    σ = standard deviation), or a Gaussian model back as plain probabilities."""
+    index = screen.cursor.model
+    model = screen.scenario.models[index]
+    if model.is_family:
+        screen.attempt(
+            lambda: screen.scenario.with_logits_entry(index, False),
+            f"{model.name} is now given by probabilities.",
+        )
+        return
+    mu, sigma = moment_fit(model.q)
+    fitted = Model.from_family(model.name, screen.scenario.size, mu, sigma)
+    screen.attempt(
+        lambda: screen.scenario.with_model(index, fitted),
+        f"{model.name} is now a gaussian over the outcome index: μ = {mu:.3g}, σ = {sigma:.3g} "
+        "(editing a cell makes it probabilities again).",
     )
 
 

@@ -53,6 +53,8 @@ def column_header(scenario: Scenario, column: int, weights_mode: bool) -> str:
     name = scenario.column_name(column)
     if column > P_COLUMN and (model := scenario.models[column - 1]).logits is not None:
         return f"{name} (z → q, T={model.temperature:.3g})"
+    if column > P_COLUMN and (model := scenario.models[column - 1]).family is not None:
+        return f"{name} (gaussian μ={model.mu:.3g} σ={model.sigma:.3g})"
     if column == P_COLUMN and scenario.label_smoothing:
         return f"p → p′ (ε={scenario.label_smoothing:g})"
     return f"{name} (weight → p)" if weights_mode else name

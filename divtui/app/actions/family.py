@@ -1,0 +1,44 @@
+"""Training two models side by side: one by forward KL(p‖q), the next by reverse KL(q‖p)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from divtui.core.errors import DivtuiError
+from divtui.core.logits import Objective
+
+if TYPE_CHECKING:
+    from divtui.app.screens.main import MainScreen
+
+
+def train_side_by_side(screen: MainScreen) -> None:
+    """Start one run on the selected model by H(p,q) (= KL(p‖q) + H(p)) and on the model
+    after it (the first, after the last) by KL(q‖p); the chart follows the selected one."""
+    scenario = screen.scenario
+    trainer = screen.trainer
+    if trainer.running:
+        return
+    if len(scenario.models) < 2:
+        screen.notify(
+            "Training side by side needs two models (m adds a copy).",
+            severity="error",
+            markup=False,
+        )
+        return
+    first = screen.cursor.model
+    second = (first + 1) % len(scenario.models)
+    if trainer.objective is not Objective.CROSS_ENTROPY:
+        trainer.toggle_objective()
+    screen.session.begin_live()
+    try:
+        message = trainer.start(scenario, first, ((second, Objective.REVERSE_KL),))
+    except DivtuiError as error:
+        screen.session.end_live()
+        screen.notify(str(error), severity="error", markup=False)
+        return
+    if not trainer.running:
+        screen.session.end_live()
+    screen.refresh_bindings()
+    screen.update_titles()
+    names = f"{scenario.models[first].name} by KL(p‖q), {scenario.models[second].name} by KL(q‖p)"
+    screen.notify(f"{message} Side by side: {names}.", timeout=4, markup=False)
