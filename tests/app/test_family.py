@@ -7,7 +7,7 @@ import numpy as np
 
 from divtui.core.logits import Objective
 
-from .support import SIZE, grid, main_screen, new_app, shown_text
+from .support import SIZE, commit, grid, main_screen, new_app, shown_text, toasts
 
 
 async def test_f_fits_a_gaussian_by_moments_and_back() -> None:
@@ -33,6 +33,18 @@ async def test_f_fits_a_gaussian_by_moments_and_back() -> None:
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert screen.scenario == start
+
+
+async def test_editing_a_cell_of_a_gaussian_says_it_is_given_by_probabilities_now() -> None:
+    async with new_app().run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("right", "f")
+        await pilot.pause()
+        assert screen.scenario.models[0].is_family
+        await commit(pilot, "0.5")
+        model = screen.scenario.models[0]
+        assert model.is_probabilities and abs(model.q[0] - 0.5) < 1e-12
+        assert any("no longer a gaussian" in text for text in toasts(pilot.app))
 
 
 async def test_k_trains_forward_and_reverse_side_by_side() -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from divtui.app.actions import bench
 from divtui.app.widgets.distribution_table import DistributionTable
-from divtui.core.edit_text import apply_cell_text, apply_column_text
+from divtui.core.edit_text import apply_cell_text, apply_column_text, family_left
 from divtui.core.errors import DivtuiError
 
 if TYPE_CHECKING:
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 def cell_edited(screen: MainScreen, event: DistributionTable.CellEdited) -> None:
     """Apply the text typed into a cell, or give the editor the reason it was refused."""
+    before = screen.scenario
     try:
         scenario = apply_cell_text(
             screen.scenario, event.row, event.column, event.text, screen.weights_mode
@@ -25,6 +26,9 @@ def cell_edited(screen: MainScreen, event: DistributionTable.CellEdited) -> None
     if scenario is not None:
         screen.scenario = scenario
         bench.notify_rescaled(screen, event.row, event.column)
+        column = event.column
+        if column is not None and (left := family_left(before, scenario, column)):
+            screen.notify(left.strip(), timeout=4, markup=False)
     screen.answer_edit(None)
 
 
