@@ -27,15 +27,14 @@ SERIES_BELOW = 2.0**-7
 SERIES = np.array([(-1.0) ** j / (j + 2) for j in range(8)])
 _WEIGHTS = SERIES.tolist()
 
-BLOCK = 1 << 13
-"""Long vectors are summed in blocks of this many values (shared among the rows of a stack):
-a block's arrays, 64 KB each, stay in cache and under malloc's mmap threshold, so temporaries
-neither leave the cache nor fault in fresh pages; and a block's dot products stay on
-OpenBLAS's single-threaded path (`BLAS_ABOVE`)."""
-
 BLAS_ABOVE = 10_001
 """From this length on, sums of products avoid BLAS: OpenBLAS wakes its threads for a longer
-dot product, which costs more than the sum itself on a busy machine."""
+dot product (measured: 16384 terms cost 42 µs wall and 76 µs CPU, 10000 terms 3 µs)."""
+
+BLOCK = BLAS_ABOVE - 1
+"""Long vectors are summed in blocks of this many values (shared among the rows of a stack):
+the largest block whose dot products stay on BLAS's single thread. Its arrays, 80 KB each,
+stay in cache and under malloc's mmap threshold, so temporaries fault in no fresh pages."""
 
 _FEW = 8
 """Up to this many outcomes, `phi_series` runs in Python floats rather than numpy."""
