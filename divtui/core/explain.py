@@ -18,8 +18,9 @@ import numpy as np
 
 from divtui.core.analysis import Analysis
 from divtui.core.distribution import FloatArray
+from divtui.core.formatting import format_value
 from divtui.core.measures import PairMeasures, outcome_terms
-from divtui.core.report import format_value, infinite_cause, reverse_infinite_cause
+from divtui.core.report import infinite_cause, reverse_infinite_cause
 from divtui.core.units import Unit
 
 ALL_TERMS_UP_TO = 8

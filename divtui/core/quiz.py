@@ -16,9 +16,9 @@ from enum import Enum
 
 import numpy as np
 
+from divtui.core.formatting import format_value
 from divtui.core.measures import PairMeasures
 from divtui.core.presets import PRESETS, preset
-from divtui.core.report import format_value
 from divtui.core.scenario import Scenario
 
 

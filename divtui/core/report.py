@@ -13,6 +13,7 @@ import numpy as np
 import tomli_w
 
 from divtui.core.distribution import FloatArray, is_normalised, total_weight
+from divtui.core.formatting import format_value, outcomes
 from divtui.core.measures import PairMeasures
 from divtui.core.report_extras import (
     ReportExtras,
@@ -26,7 +27,7 @@ from divtui.core.report_extras import (
 )
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import scenario_to_mapping
-from divtui.core.token_analysis import KlSummary, summarise, summary
+from divtui.core.token_analysis import summarise, token_lines
 
 
 class ReportFormat(Enum):
@@ -179,22 +180,9 @@ def _omitted_line(scenario: Scenario, listed: int) -> str:
     if not omitted:
         return ""
     return (
-        f"… {omitted:,} more {_outcomes(omitted)} not listed: these are the {listed:,} "
+        f"… {omitted:,} more {outcomes(omitted)} not listed: these are the {listed:,} "
         "largest |p log(p/q)| (divtui report --terms all lists every one)"
     )
-
-
-def _outcomes(count: int) -> str:
-    return "outcome" if count == 1 else "outcomes"
-
-
-def format_value(value: float, digits: int = 6) -> str:
-    """A measure for people: fixed decimals, `∞` for infinity."""
-    if math.isinf(value):
-        return "∞"
-    if value != 0 and (abs(value) < 10 ** -(digits - 1) or abs(value) >= 1e6):
-        return f"{value:.{digits - 2}e}"
-    return f"{value:.{digits}f}"
 
 
 def identity_line(measures: PairMeasures, digits: int = 4) -> str:
@@ -219,7 +207,7 @@ def _causes(scenario: Scenario, indices: tuple[int, ...], zero: str, other: Floa
     ]
     if len(indices) > CAUSES_SHOWN:
         more = len(indices) - CAUSES_SHOWN
-        causes.append(f"… and {more:,} more {_outcomes(more)}")
+        causes.append(f"… and {more:,} more {outcomes(more)}")
     return "; ".join(causes)
 
 
@@ -240,26 +228,6 @@ def reverse_infinite_cause(
     measures = measures or scenario.measures[model_index]
     q = scenario.models[model_index].q
     return _causes(scenario, measures.reverse_support_mismatch, "p", q)
-
-
-def token_lines(scenario: Scenario, index: int, token: KlSummary | None = None) -> list[str]:
-    """Where model `index`'s KL comes from, in words: the share its largest terms carry and,
-    when KL is infinite, the outcomes with q = 0 and the finite part over the rest."""
-    token = token or summary(scenario, index)
-    lines = []
-    if token.infinite_outcomes:
-        count = token.infinite_outcomes
-        lines.append(
-            f"{count:,} {_outcomes(count)} with q = 0 < p, p-mass {token.infinite_mass:.6g}; "
-            f"finite part of KL (over the rest) {format_value(token.kl_finite_part)}"
-        )
-    if token.kl_top_share is not None and token.top < scenario.size:
-        lines.append(
-            f"the top {token.top:,} outcomes by |KL term| carry "
-            f"{100 * token.kl_top_share:.1f} % of "
-            + ("the finite part of KL" if token.infinite_outcomes else "KL")
-        )
-    return lines
 
 
 def _markdown(text: str) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 
 from divtui.core.distribution import FloatArray
 from divtui.core.errors import DivtuiError
+from divtui.core.formatting import format_value, outcomes
 from divtui.core.measures import PairMeasures, kl_divergence, outcome_terms
 from divtui.core.outcome_order import IntArray
 from divtui.core.scenario import Scenario
@@ -112,3 +113,23 @@ def kl_difference(scenario: Scenario, first: int, second: int) -> FloatArray:
 def other_model(scenario: Scenario, index: int) -> int:
     """The model the difference column compares model `index` with: the next one (cycling)."""
     return (index + 1) % len(scenario.models)
+
+
+def token_lines(scenario: Scenario, index: int, token: KlSummary | None = None) -> list[str]:
+    """Where model `index`'s KL comes from, in words: the share its largest terms carry and,
+    when KL is infinite, the outcomes with q = 0 and the finite part over the rest."""
+    token = token or summary(scenario, index)
+    lines = []
+    if token.infinite_outcomes:
+        count = token.infinite_outcomes
+        lines.append(
+            f"{count:,} {outcomes(count)} with q = 0 < p, p-mass {token.infinite_mass:.6g}; "
+            f"finite part of KL (over the rest) {format_value(token.kl_finite_part)}"
+        )
+    if token.kl_top_share is not None and token.top < scenario.size:
+        lines.append(
+            f"the top {token.top:,} outcomes by |KL term| carry "
+            f"{100 * token.kl_top_share:.1f} % of "
+            + ("the finite part of KL" if token.infinite_outcomes else "KL")
+        )
+    return lines

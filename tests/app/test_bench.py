@@ -13,8 +13,8 @@ from divtui.app.screens.code_panel import CodePanel
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.metrics_panel import MetricsPanel
+from divtui.core.formatting import format_value
 from divtui.core.kiosk import KioskPolicy
-from divtui.core.report import format_value
 from divtui.core.scenario import Scenario
 
 from .support import (

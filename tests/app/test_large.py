@@ -23,8 +23,8 @@ from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.distribution_table import DistributionTable
 from divtui.app.widgets.outcome_grid import OutcomeGrid
 from divtui.core.analysis import Analysis
+from divtui.core.formatting import format_value
 from divtui.core.outcome_order import SortBy
-from divtui.core.report import format_value
 from divtui.core.scenario import Scenario
 from divtui.core.scenario_file import load_scenario
 

@@ -18,8 +18,8 @@ from divtui.core.explain import (
     Explanation,
     explain,
 )
+from divtui.core.formatting import format_value
 from divtui.core.presets import PRESETS, preset
-from divtui.core.report import format_value
 from divtui.core.scenario import Scenario
 from divtui.core.units import Unit
 

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from helpers import TERM_KEYS, model_keys, strict_json, top_keys
 
+from divtui.core.formatting import format_value
 from divtui.core.presets import PRESETS, preset
 from divtui.core.report import (
     CSV_COLUMNS,
     MEASURE_FIELDS,
     ReportFormat,
     build_report,
-    format_value,
     identity_line,
     infinite_cause,
     render,

@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 
 import divtui
+from divtui.core.formatting import format_value
 from divtui.core.presets import preset
-from divtui.core.report import format_value
 
 from .terminal import (
     APP_START_TIMEOUT,

@@ -26,8 +26,8 @@ from pathlib import Path
 import asyncssh
 import pytest
 
+from divtui.core.formatting import format_value
 from divtui.core.presets import preset
-from divtui.core.report import format_value
 from divtui.serve.process import MAX_COLUMNS, MAX_ROWS, MEMORY_LIMIT
 from divtui.serve.ssh_session import FULL, GOODBYE, NO_TERMINAL
 

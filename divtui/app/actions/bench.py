@@ -9,11 +9,12 @@ from divtui.app.screens.prompt import PromptScreen
 from divtui.core.copy_text import bar_copy, cell_copy, measures_copy, term_copy
 from divtui.core.distribution import parse_number
 from divtui.core.errors import DivtuiError
+from divtui.core.formatting import format_value
 from divtui.core.locks import rescale_notice
 from divtui.core.locks import toggle_lock as toggle_lock_of
-from divtui.core.report import ReportFormat, format_value, render, token_lines
+from divtui.core.report import ReportFormat, render
 from divtui.core.snippets import data_source, snippets
-from divtui.core.token_analysis import floored_kl
+from divtui.core.token_analysis import floored_kl, token_lines
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen

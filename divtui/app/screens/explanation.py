@@ -23,7 +23,7 @@ from divtui.app.screens.modal import Dialog
 from divtui.app.widgets.metrics_panel import smoothed
 from divtui.core.analysis import Analysis
 from divtui.core.explain import DIGITS, Explanation, WrittenSum, explain, signed
-from divtui.core.report import format_value
+from divtui.core.formatting import format_value
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen

@@ -19,8 +19,8 @@ from divtui.app.screens.modal import Dialog
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.renyi_chart import ALPHA_RANGE, RenyiChart, RenyiCurves, curve_points
 from divtui.core.analysis import Analysis
+from divtui.core.formatting import format_value
 from divtui.core.renyi import format_alpha, parse_alpha, renyi_curve
-from divtui.core.report import format_value
 
 STEP = 0.25
 """`←` / `→` move α by this."""

@@ -23,9 +23,9 @@ from divtui.app.widgets.grid_format import (
 )
 from divtui.core.analysis import Analysis
 from divtui.core.distribution import FloatArray
+from divtui.core.formatting import format_value
 from divtui.core.locks import is_locked
 from divtui.core.outcome_order import IntArray, SortBy, Sorting, kl_difference_pair
-from divtui.core.report import format_value
 from divtui.core.row_order import RowOrder
 from divtui.core.scenario import P_COLUMN
 from divtui.core.token_analysis import cumulative_share

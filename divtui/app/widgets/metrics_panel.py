@@ -19,14 +19,10 @@ from divtui.app.colours import rich_colour
 from divtui.app.widgets.measure_cursor import HIDDEN, MeasureCursor
 from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
+from divtui.core.formatting import format_value
 from divtui.core.measures import PairMeasures
 from divtui.core.renyi import format_alpha
-from divtui.core.report import (
-    format_value,
-    identity_line,
-    infinite_cause,
-    reverse_infinite_cause,
-)
+from divtui.core.report import identity_line, infinite_cause, reverse_infinite_cause
 from divtui.core.scenario import Scenario
 from divtui.core.token_analysis import infinite_line
 
