@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from divtui.core.measures import PairMeasures
-from divtui.core.report import MEASURE_FIELDS
 from divtui.core.scenario import P_COLUMN, Scenario
 
 
@@ -26,12 +25,13 @@ def cell_copy(
     return repr(float(scenario.probabilities(column)[outcome])), f"{name}({label})"
 
 
-def measures_copy(scenario: Scenario, index: int, measures: PairMeasures) -> tuple[str, str]:
-    """(text, what it is) for one model's measures: `name = value` a line, in the unit."""
-    lines = [f"H(p) = {measures.entropy_p!r}"]
-    lines += [f"{label} = {float(getattr(measures, key))!r}" for key, label in MEASURE_FIELDS]
+def measure_copy(
+    scenario: Scenario, index: int, measures: PairMeasures, field: str, label: str
+) -> tuple[str, str]:
+    """(text, what it is) for one measure of one model: its value at full precision."""
     name = scenario.models[index].name
-    return "\n".join(lines) + "\n", f"{name}'s measures ({scenario.unit.value})"
+    value = float(getattr(measures, field))
+    return repr(value), f"{name}'s {label} ({scenario.unit.value})"
 
 
 def bar_copy(scenario: Scenario, index: int, measures: PairMeasures) -> tuple[str, str]:

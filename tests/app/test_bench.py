@@ -64,7 +64,7 @@ async def test_a_large_unsaved_scenario_says_save_first() -> None:
         assert "save first" in str(panel.query_one("#code").render())
 
 
-async def test_y_copies_a_cell_a_model_s_measures_and_its_bar_at_full_precision() -> None:
+async def test_y_copies_a_cell_the_selected_measure_and_a_bar_at_full_precision() -> None:
     async with new_app().run_test(size=SIZE, notifications=True) as pilot:
         screen = main_screen(pilot.app)
         await pilot.press("y")  # the cursor starts on p(rain)
@@ -72,15 +72,30 @@ async def test_y_copies_a_cell_a_model_s_measures_and_its_bar_at_full_precision(
         assert pilot.app.clipboard == repr(float(screen.scenario.p_target[0]))
         assert any("Copied p(rain)" in t for t in toasts(pilot.app))
         screen.query_one(MetricsPanel).focus()
-        await pilot.press("y")
+        await pilot.press("y")  # the panel's selection starts on KL(p‖q)
         await pilot.pause()
-        kl = screen.analysis.measures[0].kl
-        assert f"KL(p‖q) = {kl!r}" in pilot.app.clipboard.splitlines()
+        assert pilot.app.clipboard == repr(screen.analysis.measures[0].kl)
+        assert any("Copied uniform's KL(p‖q)" in t for t in toasts(pilot.app))
+        await pilot.press("up", "y")  # H(p,q), the row above
+        await pilot.pause()
+        assert float(pilot.app.clipboard) == screen.analysis.measures[0].cross_entropy
         screen.query_one(DecompositionChart).focus()
         await pilot.press("y")
         await pilot.pause()
         assert pilot.app.clipboard == repr(screen.analysis.measures[0].cross_entropy)
         assert float(pilot.app.clipboard) == screen.analysis.measures[0].cross_entropy
+
+
+async def test_y_on_a_measure_the_classroom_mode_hides_copies_nothing() -> None:
+    async with new_app().run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(pilot.app)
+        await pilot.press("P")
+        await pilot.pause()
+        screen.query_one(MetricsPanel).focus()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not pilot.app.clipboard
+        assert any("hidden until the question is answered" in t for t in toasts(pilot.app))
 
 
 async def test_shift_y_copies_the_report_as_markdown() -> None:

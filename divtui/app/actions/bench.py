@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from divtui.app.screens.code_panel import CodePanel
 from divtui.app.screens.prompt import PromptScreen
-from divtui.core.copy_text import bar_copy, cell_copy, measures_copy, term_copy
+from divtui.core.copy_text import bar_copy, cell_copy, measure_copy, term_copy
 from divtui.core.distribution import parse_number
 from divtui.core.errors import DivtuiError
 from divtui.core.formatting import format_value
@@ -40,10 +40,11 @@ def show_code(screen: MainScreen) -> None:
 
 
 def copy_value(screen: MainScreen) -> None:
-    """Copy what is focused at full precision: a cell, the selected model's measures or bar,
-    or the selected outcome's KL term."""
+    """Copy what is focused at full precision: a cell, the measure selected in the measures
+    panel, the selected model's bar, or the selected outcome's KL term."""
     from divtui.app.widgets.decomposition_chart import DecompositionChart
-    from divtui.app.widgets.metrics_panel import MetricsPanel
+    from divtui.app.widgets.measure_cursor import HIDDEN
+    from divtui.app.widgets.metrics_panel import ROWS, MetricsPanel
     from divtui.app.widgets.outcome_chart import OutcomeChart
 
     scenario, focused = screen.scenario, screen.focused
@@ -51,7 +52,13 @@ def copy_value(screen: MainScreen) -> None:
     measures = screen.analysis.measures[index]
     cell = screen.cursor
     if isinstance(focused, MetricsPanel):
-        text, what = measures_copy(scenario, index, measures)
+        field, index = focused.selection()
+        if focused.hide_kl and field in HIDDEN:
+            screen.notify("That measure is hidden until the question is answered.", timeout=3)
+            return
+        label = next(label for label, key, _ in ROWS if key == field)
+        measures = screen.analysis.measures[index]
+        text, what = measure_copy(scenario, index, measures, field, label)
     elif isinstance(focused, DecompositionChart):
         text, what = bar_copy(scenario, index, measures)
     elif isinstance(focused, OutcomeChart):
