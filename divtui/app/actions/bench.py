@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from divtui.app.screens.code_panel import CodePanel
 from divtui.app.screens.prompt import PromptScreen
 from divtui.core.copy_text import bar_copy, cell_copy, measure_copy, term_copy
 from divtui.core.distribution import parse_number
@@ -12,8 +11,6 @@ from divtui.core.errors import DivtuiError
 from divtui.core.formatting import format_value
 from divtui.core.locks import rescale_notice
 from divtui.core.locks import toggle_lock as toggle_lock_of
-from divtui.core.report import ReportFormat, render
-from divtui.core.snippets import data_source, snippets
 from divtui.core.token_analysis import floored_kl, token_lines
 
 if TYPE_CHECKING:
@@ -22,6 +19,9 @@ if TYPE_CHECKING:
 
 def show_code(screen: MainScreen) -> None:
     """Open the code panel for the selected model (the one the charts follow)."""
+    from divtui.app.screens.code_panel import CodePanel  # not needed for the first frame
+    from divtui.core.snippets import data_source, snippets
+
     scenario = screen.scenario
     index = min(screen.chart_model, len(scenario.models) - 1)
     path = screen.session.path
@@ -72,6 +72,8 @@ def copy_value(screen: MainScreen) -> None:
 
 def copy_report(screen: MainScreen) -> None:
     """Copy the whole scenario's report, as Markdown."""
+    from divtui.core.report import ReportFormat, render
+
     text = render(screen.scenario, ReportFormat.MARKDOWN)
     screen.app.copy_to_clipboard(text)
     lines = len(text.splitlines())
