@@ -47,6 +47,9 @@ EXPLAINED = (
 )
 """The measures (PairMeasures fields) that have an explanation: every row the panel shows."""
 
+RENYI = "renyi"
+"""The measures panel's D_α(p‖q) row (not a PairMeasures field: its order α comes apart)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -157,8 +160,13 @@ def written_sum(
     )
 
 
-def explain(analysis: Analysis, model: int, field: str) -> Explanation:
-    """The explanation of `field` (one of EXPLAINED) for `model` of the analysed scenario."""
+def explain(analysis: Analysis, model: int, field: str, alpha: float | None = None) -> Explanation:
+    """The explanation of `field` (one of EXPLAINED, or "renyi" with its order `alpha`) for
+    `model` of the analysed scenario."""
+    if field == RENYI and alpha is not None:
+        from divtui.core.explain_renyi import explain_renyi  # it builds on this module
+
+        return explain_renyi(analysis, model, alpha)
     if field not in EXPLAINED:
         raise ValueError(f"no explanation for the measure {field!r}")
     return _Explainer(analysis, model).explain(field)

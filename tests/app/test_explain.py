@@ -21,7 +21,7 @@ from divtui.core.explain import LARGEST_SHOWN, explain
 from divtui.core.presets import preset
 from divtui.core.scenario import Scenario
 
-from .support import SIZE, main_screen, new_app, shown_text, toasts, wait_for
+from .support import SIZE, main_screen, metrics_rows, new_app, shown_text, toasts, wait_for
 
 SnapCompare = Callable[..., bool]
 
@@ -159,3 +159,26 @@ async def test_a_row_without_an_explanation_says_so_instead_of_failing() -> None
         await pilot.pause()
         assert pilot.app.screen is screen
         assert any("has no explanation yet" in toast for toast in toasts(pilot.app))
+
+
+async def test_the_renyi_row_is_selectable_and_explained_and_the_quiz_hides_it() -> None:
+    async with new_app().run_test(size=SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        panel = screen.query_one(MetricsPanel)
+        panel.renyi_alpha = 2.0  # as `D` then "2" sets it
+        await pilot.pause()
+        panel.focus()
+        for _ in range(12):
+            await pilot.press("down")
+        assert panel.selection() == ("renyi", 0), "the D_α row is the last one"
+        await pilot.press("enter")
+        await pilot.pause()
+        text = explanation_text(pilot.app)
+        value = screen.analysis.renyi(2.0)[0].value
+        assert "D_2(p‖q) = ln(Σ pᵢ^α·qᵢ^(1−α)) / (α − 1)" in text
+        assert "0.14^2·0.25^-1" in text
+        assert f"= {value:.4f} nats" in text
+        await pilot.press("escape")
+        await pilot.press("P")  # the classroom mode hides D_α too: at α = 1 it is KL
+        await pilot.pause()
+        assert metrics_rows(pilot.app)["D_2(p‖q)"] == ["?"]

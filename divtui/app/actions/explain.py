@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from divtui.app.widgets.measure_cursor import HIDDEN
 from divtui.app.widgets.metrics_panel import ROWS, MetricsPanel
-from divtui.core.explain import EXPLAINED
+from divtui.core.explain import EXPLAINED, RENYI
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -19,7 +19,7 @@ def open_explanation(screen: MainScreen) -> None:
 
     panel = screen.query_one(MetricsPanel)
     field, model = panel.selection()
-    if field not in EXPLAINED:  # a row added to the panel before its explanation
+    if field not in EXPLAINED and field != RENYI:  # a row added before its explanation
         name = next((label for label, row, _ in ROWS if row == field), field)
         screen.notify(f"{name} has no explanation yet.", severity="warning", markup=False)
         return
@@ -30,4 +30,4 @@ def open_explanation(screen: MainScreen) -> None:
             markup=False,
         )
         return
-    screen.app.push_screen(ExplanationScreen(screen, field, model))
+    screen.app.push_screen(ExplanationScreen(screen, field, model, panel.renyi_alpha))

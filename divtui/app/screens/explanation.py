@@ -70,8 +70,12 @@ class ExplanationScreen(Dialog[None]):
         ),
     ]
 
-    def __init__(self, main: MainScreen, field: str, model: int) -> None:
+    def __init__(
+        self, main: MainScreen, field: str, model: int, alpha: float | None = None
+    ) -> None:
         super().__init__()
+        self.alpha = alpha
+        """The Rényi order, when the measure explained is D_α."""
         self.main = main
         """The screen whose analysis is explained (watched)."""
         self.field = field
@@ -91,7 +95,7 @@ class ExplanationScreen(Dialog[None]):
     def _show(self, analysis: Analysis) -> None:
         models = len(analysis.scenario.models)
         self.model = max(0, min(self.model, models - 1))
-        explanation = explain(analysis, self.model, self.field)
+        explanation = explain(analysis, self.model, self.field, self.alpha)
         self.explanation = explanation
         self.query_one("#explanation", Static).update(self._layout(explanation, analysis))
 

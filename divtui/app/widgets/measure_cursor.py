@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-HIDDEN = frozenset({"cross_entropy", "kl", "reverse_kl", "js_divergence", "perplexity"})
+from divtui.core.explain import RENYI
+
+HIDDEN = frozenset({"cross_entropy", "kl", "reverse_kl", "js_divergence", "perplexity", RENYI})
 """What the classroom mode hides while its question is open: KL and every measure that would
-give it away (H(p,q) − H(p) is KL; perplexity is exp H(p,q); JS ranks models as KL does)."""
+give it away (H(p,q) − H(p) is KL; perplexity is exp H(p,q); JS ranks models as KL does; D_α
+is KL at α = 1)."""
 
 DEFAULT_FIELD = "kl"
 """The measure selected at first: the one the article is about."""

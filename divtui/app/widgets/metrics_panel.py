@@ -19,6 +19,7 @@ from divtui.app.colours import rich_colour
 from divtui.app.widgets.measure_cursor import HIDDEN, MeasureCursor
 from divtui.core.analysis import Analysis
 from divtui.core.baseline import Baseline
+from divtui.core.explain import RENYI
 from divtui.core.formatting import format_value
 from divtui.core.measures import PairMeasures
 from divtui.core.renyi import format_alpha
@@ -112,7 +113,10 @@ class MetricsPanel(Widget, can_focus=True):
 
     def shown_fields(self) -> list[str]:
         """The measures (PairMeasures fields) of the rows shown, top to bottom."""
-        return [field for _, field, _ in ROWS if not self.compact or field in BRIEF_ROWS]
+        fields = [field for _, field, _ in ROWS if not self.compact or field in BRIEF_ROWS]
+        if self.renyi_alpha is not None and not self.compact:
+            fields.append(RENYI)
+        return fields
 
     def selection(self) -> tuple[str, int]:
         """The selected (measure, model), within what is shown now."""
@@ -166,10 +170,14 @@ class MetricsPanel(Widget, can_focus=True):
             table.add_row(Text(smoothed(label, scenario), style=style or ""), *cells)
             if baseline is not None and not inline and any(deltas):
                 table.add_row(Text("  Δ", style="dim"), *deltas)
-        if self.renyi_alpha is not None:
+        if self.renyi_alpha is not None and not self.compact:
             values = analysis.renyi(self.renyi_alpha)
             label = f"D_{format_alpha(self.renyi_alpha)}(p‖q)"
-            table.add_row(Text(label), *(self._value(v.value) for v in values))
+            hidden = self.hide_kl and RENYI in HIDDEN  # D_1 is KL: the quiz hides it too
+            cells = [Text("?", style="bold") if hidden else self._value(v.value) for v in values]
+            if self.has_focus and selected == RENYI:
+                cells[chosen].stylize("reverse")
+            table.add_row(Text(label), *cells)
         lines: list[RenderableType] = [table] if self.compact else [table, Text("")]
         if baseline is not None and not self.compact:
             lines.append(
