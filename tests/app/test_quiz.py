@@ -15,6 +15,7 @@ from divtui.app.widgets.decomposition_chart import DecompositionChart
 from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.app.widgets.outcome_chart import OutcomeChart
 from divtui.app.widgets.quiz_line import QuizLine
+from divtui.core.outcome_order import SortBy, Sorting
 from divtui.core.presets import preset
 from divtui.core.quiz import Kind, grade
 
@@ -134,3 +135,20 @@ async def test_a_wrong_key_is_ignored_and_explaining_a_hidden_measure_is_refused
 @pytest.mark.parametrize("press", [["P"], ["P", "2"]], ids=["asked", "revealed"])
 def test_quiz_snapshot(snap_compare: SnapCompare, size: tuple[int, int], press: list[str]) -> None:
     assert snap_compare(DivtuiApp(preset("distillation")), press=press, terminal_size=size)
+
+
+async def test_the_classroom_mode_keeps_the_rows_out_of_the_kl_orders() -> None:
+    async with DivtuiApp(preset("distillation")).run_test(size=(120, 40)) as pilot:
+        screen = main_screen(pilot.app)
+        screen.sort(Sorting(SortBy.KL, 0))  # the KL column shows each outcome's term
+        await pilot.pause()
+        assert screen.rows.sorting.by is SortBy.KL
+        await pilot.press("P")
+        await pilot.pause()
+        assert screen.rows.sorting == Sorting()  # the outcome order
+        seen = []
+        for _ in range(8):  # `o` cycles the orders, past the KL ones
+            await pilot.press("o")
+            await pilot.pause()
+            seen.append(screen.rows.sorting.by)
+        assert SortBy.P in seen and SortBy.KL not in seen and SortBy.KL_DIFF not in seen

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from divtui.app.actions.quiz import allows
 from divtui.app.screens.help import HelpScreen
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.chart import Chart
 from divtui.app.widgets.outcome_grid import OutcomeGrid
 from divtui.core.baseline import Baseline
 from divtui.core.errors import DivtuiError
-from divtui.core.outcome_order import find_outcome
+from divtui.core.outcome_order import Sorting, find_outcome
 
 if TYPE_CHECKING:
     from divtui.app.screens.main import MainScreen
@@ -142,7 +143,10 @@ def sort(screen: MainScreen) -> None:
     spoiled the current order, sort them by it again first."""
     rows = screen.rows
     models = len(screen.scenario.models)
-    screen.sort(rows.sorting if rows.stale else rows.sorting.next(screen.cursor.model, models))
+    sorting = rows.sorting if rows.stale else rows.sorting.next(screen.cursor.model, models)
+    if not allows(screen, sorting):  # the classroom mode: KL terms would give answers away
+        sorting = Sorting()
+    screen.sort(sorting)
 
 
 def find(screen: MainScreen) -> None:
