@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.command import CommandPalette, Provider
@@ -105,6 +106,21 @@ class DivtuiApp(KioskApp):
             )
             return
         self.exit()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.MouseDown) and self._on_removed_widget(event):
+            # Textual's text selection would read the removed widget's parent (None) and raise:
+            # a press on what is no longer there does nothing, as it would a frame later.
+            return
+        await super().on_event(event)
+
+    def _on_removed_widget(self, event: events.MouseDown) -> bool:
+        """Whether the press lands on a widget just removed (the screen's map of what is where
+        still holds it until its next layout: a question line, an editor, a toast)."""
+        if not self.screen_stack:
+            return False
+        widget, _ = self.screen.get_widget_and_offset_at(event.x, event.y)
+        return widget is not None and widget is not self.screen and widget.parent is None
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands (divtui's come from `CommandsProvider`); in kiosk mode only

@@ -20,6 +20,7 @@ from divtui.app.app import DivtuiApp
 from divtui.app.screens.preset_picker import PresetPickerScreen
 from divtui.app.screens.prompt import PromptScreen
 from divtui.app.widgets.distribution_table import DistributionTable
+from divtui.app.widgets.metrics_panel import MetricsPanel
 from divtui.core.presets import preset
 from divtui.core.scenario import ModelInput, Scenario
 
@@ -232,3 +233,22 @@ async def test_an_edit_committed_on_a_model_removed_meanwhile_closes_the_editor(
         assert pilot.app._exception is None
         assert screen.scenario is before
         assert not table.is_editing
+
+
+async def test_a_press_on_a_widget_just_removed_does_nothing() -> None:
+    # The CI monkey (seed 20240611) pressed where a widget had just been removed: the screen's
+    # map still held it, and Textual's text selection read its parent (None) and raised.
+    async with new_app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        panel = screen.query_one(MetricsPanel)
+        x, y = panel.region.x + 3, panel.region.y + 2
+        await panel.remove()
+        widget, _ = screen.get_widget_and_offset_at(x, y)
+        assert widget is panel and panel.parent is None, "the map still holds the removed panel"
+        press = events.MouseDown(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y)
+        await pilot.app.on_event(press)
+        await pilot.pause()
+        assert pilot.app._exception is None
+        await pilot.click(offset=(x, y))  # once the layout has caught up, presses work again
+        assert pilot.app._exception is None
