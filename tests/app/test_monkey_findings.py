@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.app import App
-from textual.command import CommandInput, CommandPalette
+from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -251,4 +251,18 @@ async def test_a_press_on_a_widget_just_removed_does_nothing() -> None:
         await pilot.pause()
         assert pilot.app._exception is None
         await pilot.click(offset=(x, y))  # once the layout has caught up, presses work again
+        assert pilot.app._exception is None
+
+
+@pytest.mark.parametrize("key", ["up", "down"])
+async def test_the_palette_s_list_keys_do_nothing_once_its_list_is_gone(key: str) -> None:
+    # A monkey (seed 4) pressed ↑ as the palette closed: its list was already removed.
+    async with new_app().run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        await palette.query_one(CommandList).remove()
+        await pilot.press(key)
+        await settle(pilot)
         assert pilot.app._exception is None

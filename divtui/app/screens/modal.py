@@ -56,6 +56,13 @@ class Palette(CommandPalette):
         Binding("pageup", "page(-1)", "Previous page", show=False),
     ]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The list's keys (↑ ↓, page and ends) do nothing once the list is gone (the palette
+        is closing): a key queued behind the one that closed it would raise NoMatches."""
+        if action in {"command_list", "cursor_down"} and not self.query(CommandList):
+            return False
+        return super().check_action(action, parameters)
+
     async def action_page(self, direction: int) -> None:
         """A page down or up the list of commands. Textual's OptionList raises KeyError when
         asked to page while it shows no rows (a terminal a few rows high, or a key pressed
