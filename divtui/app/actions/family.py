@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from divtui.core.errors import DivtuiError
+from divtui.app.actions.train import start_run
 from divtui.core.logits import Objective
 
 if TYPE_CHECKING:
@@ -29,16 +29,8 @@ def train_side_by_side(screen: MainScreen) -> None:
     second = (first + 1) % len(scenario.models)
     if trainer.objective is not Objective.CROSS_ENTROPY:
         trainer.toggle_objective()
-    screen.session.begin_live()
-    try:
-        message = trainer.start(scenario, first, ((second, Objective.REVERSE_KL),))
-    except DivtuiError as error:
-        screen.session.end_live()
-        screen.notify(str(error), severity="error", markup=False)
+    message = start_run(screen, first, ((second, Objective.REVERSE_KL),))
+    if message is None:
         return
-    if not trainer.running:
-        screen.session.end_live()
-    screen.refresh_bindings()
-    screen.update_titles()
     names = f"{scenario.models[first].name} by KL(p‖q), {scenario.models[second].name} by KL(q‖p)"
     screen.notify(f"{message} Side by side: {names}.", timeout=4, markup=False)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from divtui.app.actions import replay
 from divtui.core.errors import DivtuiError
+from divtui.core.logits import Objective
 from divtui.core.training import TrainingRun
 
 if TYPE_CHECKING:
@@ -18,19 +19,30 @@ def toggle(screen: MainScreen) -> None:
     if trainer.running:
         trainer.stop("Training stopped.")
         return
+    message = start_run(screen, screen.cursor.model)
+    if message is not None:
+        screen.notify(message, timeout=3, markup=False)
+
+
+def start_run(
+    screen: MainScreen, model: int, partners: tuple[tuple[int, Objective], ...] = ()
+) -> str | None:
+    """Start a run on `model` (and `partners`) as one live undo step; returns what to tell the
+    user, or None when it could not start (the reason is shown)."""
+    trainer = screen.trainer
     replay.finish(screen)  # a replayed step trains on from where it is
     screen.session.begin_live()
     try:
-        message = trainer.start(screen.scenario, screen.cursor.model)
+        message = trainer.start(screen.scenario, model, partners)
     except DivtuiError as error:
         screen.session.end_live()
         screen.notify(str(error), severity="error", markup=False)
-        return
+        return None
     if not trainer.running:
         screen.session.end_live()
     screen.refresh_bindings()
     screen.update_titles()
-    screen.notify(message, timeout=3, markup=False)
+    return message
 
 
 def toggle_objective(screen: MainScreen) -> None:
